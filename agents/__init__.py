@@ -1,0 +1,1 @@
+"""IONFLUX agents: runtime, LLM providers, memory, triggers and the agents themselves."""

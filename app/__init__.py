@@ -1,0 +1,1 @@
+"""IONFLUX app: the composition root (CLI, settings, wiring, Qt start-up)."""

@@ -1,0 +1,14 @@
+"""Every IONFLUX command, registered once in :data:`registry` (see ``ionflux.core.commands``)."""
+
+from __future__ import annotations
+
+from ionflux.core.commands import CommandRegistry
+
+registry = CommandRegistry()
+
+
+def load_all() -> CommandRegistry:
+    """Import every command module (each registers its commands on import) and return the registry."""
+    from ionflux.app.commands import chat, data, pages, search, secrets, users, workspaces  # noqa: F401
+
+    return registry

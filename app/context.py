@@ -1,0 +1,129 @@
+"""The application object: data folder, store, acting user, secrets and services, built lazily.
+
+This is the composition root's one container. Heavy parts (the store, keyring) are created on
+first use so ``ionflux --help`` and ``--version`` stay instant.
+"""
+
+from __future__ import annotations
+
+import uuid
+from functools import cached_property
+from pathlib import Path
+
+from ionflux.core.agent_configs import AgentConfigs, RunLogs
+from ionflux.core.blocks import Blocks
+from ionflux.core.chat import Chat
+from ionflux.core.context import Context
+from ionflux.core.demo import CURRENT_USER_KEY
+from ionflux.core.errors import NotFoundError
+from ionflux.core.models import Workspace
+from ionflux.core.pages import Pages
+from ionflux.core.playbooks import Playbooks
+from ionflux.core.profiles import Brands, Creators
+from ionflux.core.prompts import Prompts
+from ionflux.core.search import Search
+from ionflux.core.secrets import SecretStore
+from ionflux.core.store import Store
+from ionflux.core.users import Users
+from ionflux.core.workspaces import Workspaces
+
+
+class App:
+    """Everything one IONFLUX process works with.
+
+    Args:
+        data_dir: The data folder (already resolved from --data-dir / IONFLUX_DATA_DIR / default).
+
+    """
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+
+    @cached_property
+    def store(self) -> Store:
+        return Store(self.data_dir)
+
+    @cached_property
+    def user_id(self) -> uuid.UUID | None:
+        """The device's current user: the one set by seed-demo or login, else the only user."""
+        stored = self.store.get_local(CURRENT_USER_KEY)
+        if stored:
+            return uuid.UUID(stored)
+        users = Users(Context(self.store)).list()
+        return users[0].id if len(users) == 1 else None
+
+    @cached_property
+    def ctx(self) -> Context:
+        return Context(self.store, self.user_id)
+
+    @cached_property
+    def secrets(self) -> SecretStore:
+        from ionflux.app.keyring_backend import choose_backend
+
+        return SecretStore(choose_backend(self.data_dir))
+
+    # -- services ---------------------------------------------------------------------------
+    @cached_property
+    def users(self) -> Users:
+        return Users(self.ctx)
+
+    @cached_property
+    def workspaces(self) -> Workspaces:
+        return Workspaces(self.ctx)
+
+    @cached_property
+    def pages(self) -> Pages:
+        return Pages(self.ctx)
+
+    @cached_property
+    def blocks(self) -> Blocks:
+        return Blocks(self.ctx)
+
+    @cached_property
+    def chat(self) -> Chat:
+        return Chat(self.ctx)
+
+    @cached_property
+    def prompts(self) -> Prompts:
+        return Prompts(self.ctx)
+
+    @cached_property
+    def brands(self) -> Brands:
+        return Brands(self.ctx)
+
+    @cached_property
+    def creators(self) -> Creators:
+        return Creators(self.ctx)
+
+    @cached_property
+    def agent_configs(self) -> AgentConfigs:
+        return AgentConfigs(self.ctx)
+
+    @cached_property
+    def run_logs(self) -> RunLogs:
+        return RunLogs(self.ctx)
+
+    @cached_property
+    def playbooks(self) -> Playbooks:
+        return Playbooks(self.ctx)
+
+    @cached_property
+    def search(self) -> Search:
+        return Search(self.ctx)
+
+    def workspace(self, name: str | None) -> Workspace:
+        """The workspace a command means: by name, or the only one the user has."""
+        return self.workspaces.resolve(name, self.user_id)
+
+    def reset_user(self) -> None:
+        """Forget the cached acting user (after seeding or logging in)."""
+        for attr in ("user_id", "ctx", "users", "workspaces", "pages", "blocks", "chat", "prompts", "brands",
+                     "creators", "agent_configs", "run_logs", "playbooks", "search"):
+            self.__dict__.pop(attr, None)
+
+    def close(self) -> None:
+        if "store" in self.__dict__:
+            self.store.close()
+
+
+__all__ = ["App", "NotFoundError"]

@@ -1,0 +1,1 @@
+"""IONFLUX core: the domain model, the local store and the services. No Qt, no network."""

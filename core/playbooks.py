@@ -1,0 +1,156 @@
+"""Playbooks: the seed's event-triggered step graphs, validated before they are stored."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from ionflux.core import validation as v
+from ionflux.core.context import Context
+from ionflux.core.errors import NotFoundError, ValidationError
+from ionflux.core.models import Playbook, PlaybookActionType, PlaybookStatus
+from ionflux.core.workspaces import require_member
+
+CONDITION_OPERATORS = ("gt", "lt", "gte", "lte", "eq", "ne", "contains", "in")
+MAX_STEPS = 200
+MAX_DELAY_SECONDS = 90 * 24 * 3600
+
+
+def validate_trigger(trigger: Any) -> dict[str, Any]:
+    where = "trigger_event_schema_json"
+    t = v.json_object(trigger, where, max_bytes=32_000)
+    v.text(t.get("event_type"), f"{where}.event_type", max_len=200)
+    v.text(t.get("source_service"), f"{where}.source_service", max_len=200, required=False)
+    filters = t.get("filter_conditions_json")
+    if filters is not None:
+        v.json_object(filters, f"{where}.filter_conditions_json")
+    return t
+
+
+def validate_steps(steps: Any) -> list[dict[str, Any]]:
+    """Check a playbook's steps as a graph.
+
+    Every ``next_step_id`` and ``default_next_step_id`` must name a step, step ids are unique,
+    and any cycle must contain a step with a delay: a cycle of immediate steps would spin
+    forever.
+    """
+    where = "steps_json_array"
+    if not isinstance(steps, list) or not steps:
+        raise ValidationError("a playbook needs at least one step", where=where)
+    if len(steps) > MAX_STEPS:
+        raise ValidationError(f"has {len(steps)} steps; at most {MAX_STEPS} are allowed", where=where)
+    ids: dict[str, int] = {}
+    for i, step in enumerate(steps):
+        sw = f"{where}[{i}]"
+        if not isinstance(step, Mapping):
+            raise ValidationError("must be an object", where=sw)
+        sid = v.text(step.get("step_id"), f"{sw}.step_id", max_len=100)
+        if sid in ids:
+            raise ValidationError(f"step id {sid!r} is used twice", where=f"{sw}.step_id")
+        ids[sid] = i  # type: ignore[index]
+        v.text(step.get("step_name"), f"{sw}.step_name", max_len=200)
+        v.integer(step.get("delay_seconds", 0), f"{sw}.delay_seconds", lo=0, hi=MAX_DELAY_SECONDS)
+        v.enum_value(PlaybookActionType, step.get("action_type"), f"{sw}.action_type")
+        v.json_object(step.get("action_config_json") or {}, f"{sw}.action_config_json")
+        for j, cond in enumerate(step.get("next_step_conditions_json_array") or []):
+            cw = f"{sw}.next_step_conditions_json_array[{j}]"
+            if not isinstance(cond, Mapping):
+                raise ValidationError("must be an object", where=cw)
+            v.text(cond.get("condition_on_output_key"), f"{cw}.condition_on_output_key", max_len=200)
+            if cond.get("operator") not in CONDITION_OPERATORS:
+                raise ValidationError(f"operator {cond.get('operator')!r} is not one of "
+                                      f"{', '.join(CONDITION_OPERATORS)}", where=f"{cw}.operator")
+    edges: dict[str, list[str]] = {}
+    for i, step in enumerate(steps):
+        sw = f"{where}[{i}]"
+        targets = []
+        for j, cond in enumerate(step.get("next_step_conditions_json_array") or []):
+            targets.append((cond.get("next_step_id"), f"{sw}.next_step_conditions_json_array[{j}].next_step_id"))
+        if step.get("default_next_step_id") is not None:
+            targets.append((step["default_next_step_id"], f"{sw}.default_next_step_id"))
+        for target, tw in targets:
+            if target not in ids:
+                raise ValidationError(f"refers to unknown step {target!r}", where=tw)
+        edges[step["step_id"]] = [t for t, _ in targets]
+    _check_immediate_cycles(steps, edges)
+    return [dict(s) for s in steps]
+
+
+def _check_immediate_cycles(steps: list[dict[str, Any]], edges: dict[str, list[str]]) -> None:
+    """Refuse a cycle in which every step runs without delay."""
+    immediate = {s["step_id"] for s in steps if not s.get("delay_seconds")}
+    state: dict[str, int] = {}
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for nxt in edges.get(node, []):
+            if nxt not in immediate:
+                continue
+            if state.get(nxt) == 1:
+                cycle = [*path[path.index(nxt):], nxt] if nxt in path else [node, nxt]
+                raise ValidationError(
+                    f"steps {' → '.join(cycle)} form a loop with no delay; give one of them delay_seconds",
+                    where="steps_json_array")
+            if nxt not in state:
+                visit(nxt, [*path, nxt])
+        state[node] = 2
+
+    for sid in immediate:
+        if sid not in state:
+            visit(sid, [sid])
+
+
+class Playbooks:
+    """Playbooks of a workspace."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def create(self, workspace_id: uuid.UUID, name: str, trigger: dict[str, Any], steps: list[dict[str, Any]], *,
+               description: str | None = None, status: str | PlaybookStatus = PlaybookStatus.DRAFT) -> Playbook:
+        values = {
+            "name": v.name(name),
+            "trigger_event_schema_json": validate_trigger(trigger),
+            "steps_json_array": validate_steps(steps),
+            "description_text": v.text(description, "description_text", max_len=5000, required=False),
+            "status": v.enum_value(PlaybookStatus, status, "status"),
+        }
+        with self.ctx.write() as uow:
+            require_member(uow.session, workspace_id, self.ctx.user_id)
+            pb = uow.add(Playbook(workspace_id=workspace_id, created_by_user_id=self.ctx.user_id,
+                                  performance_metrics_json={"total_triggered": 0, "total_completed": 0,
+                                                            "conversion_rate": None}, **values))
+        return pb
+
+    def update(self, playbook_id: uuid.UUID, *, name: str | None = None, trigger: dict[str, Any] | None = None,
+               steps: list[dict[str, Any]] | None = None, status: str | None = None) -> Playbook:
+        with self.ctx.write() as uow:
+            pb = self._get(uow.session, playbook_id)
+            if name is not None:
+                pb.name = v.name(name)
+            if trigger is not None:
+                pb.trigger_event_schema_json = validate_trigger(trigger)
+            if steps is not None:
+                pb.steps_json_array = validate_steps(steps)
+            if status is not None:
+                pb.status = v.enum_value(PlaybookStatus, status, "status")
+        return pb
+
+    def list(self, workspace_id: uuid.UUID) -> list[Playbook]:
+        with self.ctx.store.read() as s:
+            return list(s.scalars(select(Playbook).where(Playbook.workspace_id == workspace_id)
+                                  .order_by(Playbook.name)))
+
+    def get(self, playbook_id: uuid.UUID) -> Playbook:
+        with self.ctx.store.read() as s:
+            return self._get(s, playbook_id)
+
+    def _get(self, session: Any, playbook_id: uuid.UUID) -> Playbook:
+        pb = session.get(Playbook, playbook_id)
+        if pb is None:
+            raise NotFoundError(f"no playbook with id {playbook_id}", where="playbook")
+        require_member(session, pb.workspace_id, self.ctx.user_id)
+        return pb

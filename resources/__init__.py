@@ -1,0 +1,1 @@
+"""IONFLUX resources."""

@@ -1,0 +1,55 @@
+import uuid
+
+import pytest
+
+from ionflux.core.context import Context
+from ionflux.core.errors import ValidationError
+from ionflux.core.playbooks import Playbooks
+
+TRIGGER = {"source_service": "ShopifyIntegrationService", "event_type": "shopify.abandoned_cart.created",
+           "filter_conditions_json": {"cart_value_gt": 100}}
+
+
+def _step(sid: str, *, delay: int = 0, default: str | None = None, conds: list | None = None) -> dict:
+    return {"step_id": sid, "step_name": sid.title(), "delay_seconds": delay, "action_type": "send_email",
+            "action_config_json": {}, "next_step_conditions_json_array": conds or [], "default_next_step_id": default}
+
+
+def test_valid_branching_playbook(demo: Context, demo_ws: uuid.UUID) -> None:
+    steps = [
+        _step("wa", default="wait", conds=[{"condition_on_output_key": "recovered", "operator": "eq", "value": True,
+                                             "next_step_id": "done"}]),
+        _step("wait", delay=3600, default="email"),
+        _step("email"),
+        _step("done"),
+    ]
+    pb = Playbooks(demo).create(demo_ws, "Abandoned Cart Recovery", TRIGGER, steps)
+    assert pb.status.value == "draft"
+    assert pb.performance_metrics_json["total_triggered"] == 0
+
+
+def test_unknown_next_step_is_an_error(demo: Context, demo_ws: uuid.UUID) -> None:
+    with pytest.raises(ValidationError) as err:
+        Playbooks(demo).create(demo_ws, "X", TRIGGER, [_step("a", default="ghost")])
+    assert err.value.where == "steps_json_array[0].default_next_step_id"
+
+
+def test_cycle_without_delay_is_an_error_but_a_delayed_cycle_is_fine(demo: Context, demo_ws: uuid.UUID) -> None:
+    with pytest.raises(ValidationError, match="loop with no delay"):
+        Playbooks(demo).create(demo_ws, "Spin", TRIGGER, [_step("a", default="b"), _step("b", default="a")])
+    Playbooks(demo).create(demo_ws, "Nag daily", TRIGGER, [_step("a", default="b"), _step("b", delay=86400,
+                                                                                          default="a")])
+
+
+@pytest.mark.parametrize(("steps", "where"), [
+    ([], "steps_json_array"),
+    ([{**_step("a"), "action_type": "send_fax"}], "steps_json_array[0].action_type"),
+    ([_step("a"), _step("a")], "steps_json_array[1].step_id"),
+    ([{**_step("a"), "delay_seconds": -5}], "steps_json_array[0].delay_seconds"),
+    ([_step("a", conds=[{"condition_on_output_key": "x", "operator": "like", "next_step_id": "a"}])],
+     "steps_json_array[0].next_step_conditions_json_array[0].operator"),
+])
+def test_bad_steps(demo: Context, demo_ws: uuid.UUID, steps: list, where: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        Playbooks(demo).create(demo_ws, "Bad", TRIGGER, steps)
+    assert err.value.where == where

@@ -1,0 +1,44 @@
+import logging
+
+import pytest
+
+from ionflux.core.errors import SecretError
+from ionflux.core.secrets import SecretStore, check_no_raw_secrets
+
+
+def test_set_get_delete_through_the_keyring(memory_keyring) -> None:
+    secrets = SecretStore(memory_keyring)
+    secrets.set("keyring:sendgrid", "SG.very-secret")
+    assert secrets.get("sendgrid") == "SG.very-secret"
+    assert ("ionflux", "sendgrid") in memory_keyring.entries
+    secrets.delete("sendgrid")
+    with pytest.raises(SecretError, match="ionflux secret set sendgrid"):
+        secrets.get("sendgrid")
+    assert secrets.get_optional("sendgrid") is None
+
+
+def test_log_filter_masks_known_secret_values(memory_keyring, caplog: pytest.LogCaptureFixture) -> None:
+    secrets = SecretStore(memory_keyring)
+    secrets.set("openai", "sk-abcdef123456")
+    logger = logging.getLogger("ionflux.test.secrets")
+    handler_filter = secrets.log_filter()
+    caplog.handler.addFilter(handler_filter)
+    logger.warning("calling with key %s", "sk-abcdef123456")
+    assert "sk-abcdef123456" not in caplog.text
+    assert "***" in caplog.text
+
+
+@pytest.mark.parametrize("settings", [
+    {"openai_api_key": "sk-123"},
+    {"nested": {"access_token": "shpat_1"}},
+    {"password": "hunter2"},
+    {"x_secret_ref": 123},
+])
+def test_raw_secrets_are_refused(settings: dict) -> None:
+    with pytest.raises(SecretError):
+        check_no_raw_secrets(settings, "settings_json")
+
+
+def test_references_are_fine() -> None:
+    check_no_raw_secrets({"openai_api_key_secret_ref": "openai", "generic_secrets_config_json": {
+        "my_sendgrid_key": "projects/x/secrets/y/versions/latest"}, "access_token_secret_ref": None}, "s")
