@@ -47,10 +47,15 @@ def check_definition(data: Any, source: str) -> dict[str, Any]:
     except ValueError:
         raise ValidationError(f"unknown status {data.get('definition_status')!r}",
                               where=f"{source}: definition_status") from None
+    trigger_keys: set[str] = set()
     for i, trig in enumerate(data.get("triggers_config_json_array") or []):
+        where = f"{source}: triggers_config_json_array[{i}]"
         if trig.get("type") not in TRIGGER_TYPES:
-            raise ValidationError(f"type {trig.get('type')!r} is not one of {', '.join(TRIGGER_TYPES)}",
-                                  where=f"{source}: triggers_config_json_array[{i}]")
+            raise ValidationError(f"type {trig.get('type')!r} is not one of {', '.join(TRIGGER_TYPES)}", where=where)
+        key = trig.get("trigger_key")
+        if not isinstance(key, str) or not key or key in trigger_keys:
+            raise ValidationError("needs a unique trigger_key", where=where)
+        trigger_keys.add(key)
     keys: set[str] = set()
     for i, inp in enumerate(data.get("inputs_schema_json_array") or []):
         where = f"{source}: inputs_schema_json_array[{i}]"

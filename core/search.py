@@ -21,7 +21,7 @@ from ionflux.core.models import CanvasBlock, CanvasPage, ChatChannel, ChatMessag
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY_TERMS = 16
-RANK_WINDOW = 3000
+RANK_WINDOW = 2000
 
 _THRESHOLD = text("SELECT rowid FROM search_index WHERE search_index MATCH :q ORDER BY rowid DESC "
                   "LIMIT 1 OFFSET :window")
@@ -53,7 +53,8 @@ class SearchHit:
 
 
 def fts_query(query: str, workspace_id: uuid.UUID | None = None) -> str:
-    """A user's words as an FTS5 expression: every word must appear; the last may be a prefix.
+    """A user's words as an FTS5 expression: every word must appear; the last (two letters or more)
+    may be the start of a word, as people type.
 
     Raises:
         ValidationError: the query has no words.
@@ -62,10 +63,11 @@ def fts_query(query: str, workspace_id: uuid.UUID | None = None) -> str:
     if not words:
         raise ValidationError("type at least one word to search for", where="query")
     quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    expr = "{title body} : (" + " ".join(quoted) + ")"
+    if len(words[-1]) >= 2:
+        quoted[-1] += "*"
+    expr = " ".join(quoted)
     if workspace_id is not None:
-        expr = f'scope : "{workspace_id.hex}" AND {expr}'
+        expr = f'scope : "{workspace_id.hex}" AND ({expr})'
     return expr
 
 

@@ -75,7 +75,8 @@ def create_search_index(conn: Connection) -> None:
     )
     conn.exec_driver_sql("CREATE INDEX idx_search_refs_workspace ON search_refs(workspace_id)")
     conn.exec_driver_sql(
-        "CREATE VIRTUAL TABLE search_index USING fts5(title, body, scope, tokenize = 'unicode61 remove_diacritics 2')"
+        "CREATE VIRTUAL TABLE search_index USING fts5(title, body, scope, prefix = '2 3', "
+        "tokenize = 'unicode61 remove_diacritics 2')"
     )
     # Titles weigh four times the body; scope (the workspace id, for filtering) not at all.
     conn.exec_driver_sql("INSERT INTO search_index(search_index, rank) VALUES ('rank', 'bm25(4.0, 1.0, 0.0)')")

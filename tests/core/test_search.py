@@ -47,7 +47,8 @@ def test_index_follows_edits_deletes_and_archive(demo: Context, demo_ws: uuid.UU
 def test_query_with_only_symbols_is_a_clear_error() -> None:
     with pytest.raises(ValidationError, match="at least one word"):
         fts_query('"*()')
-    assert fts_query('AND OR "x') == '{title body} : ("AND" "OR" "x"*)'
+    assert fts_query('AND OR "xy') == '"AND" "OR" "xy"*'
+    assert fts_query('report q') == '"report" "q"'
 
 
 def test_scoped_to_a_workspace(demo: Context, demo_ws: uuid.UUID) -> None:
