@@ -53,8 +53,9 @@ class SearchHit:
 
 
 def fts_query(query: str, workspace_id: uuid.UUID | None = None) -> str:
-    """A user's words as an FTS5 expression: every word must appear; the last (two letters or more)
-    may be the start of a word, as people type.
+    """A user's words as an FTS5 expression: every word must appear.
+
+    The last word (two letters or more) may be the start of a word, as people type.
 
     Raises:
         ValidationError: the query has no words.
