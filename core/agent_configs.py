@@ -117,7 +117,7 @@ class RunLogs:
         self.ctx = ctx
 
     def start(self, config_id: uuid.UUID, trigger_type: str | TriggerType, inputs: dict[str, Any],
-              *, run_id: uuid.UUID | None = None) -> AgentRunLog:
+              *, run_id: uuid.UUID | None = None, logs_ref: str | None = None) -> AgentRunLog:
         ttype = v.enum_value(TriggerType, trigger_type, "trigger_type")
         with self.ctx.write() as uow:
             cfg = uow.session.get(AgentConfiguration, config_id)
@@ -128,7 +128,8 @@ class RunLogs:
                 run_id=run_id or new_id(), agent_configuration_id=cfg.id,
                 agent_definition_id_version=f"{definition.id}/{definition.version}",
                 workspace_id=cfg.workspace_id, triggered_by_user_id=self.ctx.user_id, trigger_type=ttype,
-                status=RunStatus.PENDING, start_time=utcnow(), input_params_resolved_json=inputs))
+                status=RunStatus.PENDING, start_time=utcnow(), input_params_resolved_json=inputs,
+                logs_storage_ref_url=logs_ref))
             _summarise(cfg, run)
         return run
 
@@ -158,6 +159,7 @@ class RunLogs:
                 run.kpi_results_json = kpis
             cfg = uow.session.get(AgentConfiguration, run.agent_configuration_id)
             _summarise(cfg, run)
+            _emit_lifecycle(uow, run, cfg)
         return run
 
     def get(self, run_id: uuid.UUID) -> AgentRunLog:
@@ -199,6 +201,32 @@ class RunLogs:
             if doomed:
                 uow.session.execute(delete(AgentRunLog).where(AgentRunLog.id.in_(doomed)))
         return len(doomed)
+
+
+_LIFECYCLE = {RunStatus.RUNNING: "started", RunStatus.SUCCESS: "completed", RunStatus.ERROR: "failed",
+              RunStatus.CANCELLED_BY_USER: "failed", RunStatus.CANCELLED_BY_SYSTEM: "failed"}
+
+
+def _emit_lifecycle(uow: Any, run: AgentRunLog, cfg: AgentConfiguration) -> None:
+    """ionflux.agent.run.started / completed / failed, in the same transaction as the status."""
+    stage = _LIFECYCLE.get(run.status)
+    if stage is None:
+        return
+    payload: dict[str, Any] = {
+        "run_id": str(run.run_id),
+        "agent_configuration_id": str(cfg.id),
+        "agent_configuration_name": cfg.name,
+        "agent_definition_id_version": run.agent_definition_id_version,
+        "trigger_type": run.trigger_type.value,
+        "status": run.status.value,
+    }
+    if run.status.is_final:
+        payload["output_preview_text"] = run.output_preview_text
+        payload["duration_ms"] = round((run.end_time - run.start_time).total_seconds() * 1000) if run.end_time else None
+    if run.error_details_json:
+        payload["error_code"] = run.error_details_json.get("error_code")
+        payload["error_message_text"] = run.error_details_json.get("error_message_text")
+    uow.emit(f"ionflux.agent.run.{stage}", payload, workspace_id=run.workspace_id, source_service_name="AgentService")
 
 
 def _summarise(cfg: AgentConfiguration, run: AgentRunLog) -> None:

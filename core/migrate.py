@@ -22,8 +22,9 @@ HEAD = "0002"
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Leave the SQLite-only search index (made by raw DDL) out of schema comparisons."""
-    return not (type_ == "table" and name is not None and (name.startswith("search_") or name == "sqlite_sequence"))
+    """Leave tables made outside Alembic (the search index, APScheduler's jobs) out of schema comparisons."""
+    ignored = name is not None and (name.startswith("search_") or name in ("sqlite_sequence", "apscheduler_jobs"))
+    return not (type_ == "table" and ignored)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -138,9 +138,13 @@ class Store:
             return default if row is None else row.value_json
 
     def set_local(self, key: str, value: Any) -> None:
+        """Set a device-local value; None removes it."""
         with self.unit_of_work(record_outbox=False) as uow:
             row = uow.session.get(LocalSetting, key)
-            if row is None:
+            if value is None:
+                if row is not None:
+                    uow.delete(row)
+            elif row is None:
                 uow.add(LocalSetting(key=key, value_json=value))
             else:
                 row.value_json = value
