@@ -34,6 +34,9 @@ from ionflux.core.models import (
     PromptLibrary,
     PromptVersion,
     SenderType,
+    ShopCustomer,
+    ShopOrder,
+    ShopProduct,
     User,
     Workspace,
 )
@@ -47,7 +50,7 @@ FORMAT_VERSION = 1
 #: Workspace-owned tables in the order rows can be inserted (parents first).
 _OWNED: tuple[type[Base], ...] = (
     Brand, Creator, PromptLibrary, Prompt, PromptVersion, AgentConfiguration, AgentRunLog, Playbook,
-    CanvasPage, CanvasBlock, ChatChannel, ChatMessage,
+    CanvasPage, CanvasBlock, ChatChannel, ChatMessage, ShopCustomer, ShopProduct, ShopOrder,
 )
 
 
@@ -75,6 +78,9 @@ def export_workspace(ctx: Context, workspace_id: uuid.UUID) -> dict[str, Any]:
             CanvasBlock: select(CanvasBlock).where(CanvasBlock.page_id.in_(pages)),
             ChatChannel: select(ChatChannel).where(ChatChannel.workspace_id == workspace_id),
             ChatMessage: select(ChatMessage).where(ChatMessage.channel_id.in_(chans)),
+            ShopCustomer: select(ShopCustomer).where(ShopCustomer.workspace_id == workspace_id),
+            ShopProduct: select(ShopProduct).where(ShopProduct.workspace_id == workspace_id),
+            ShopOrder: select(ShopOrder).where(ShopOrder.workspace_id == workspace_id),
         }
         for model, q in queries.items():
             tables[model.__tablename__] = sorted(s.scalars(q), key=lambda r: str(r.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
@@ -13,7 +14,7 @@ from sqlalchemy import Uuid, inspect
 from sqlalchemy.orm import DeclarativeBase
 
 from ionflux.core.errors import ValidationError
-from ionflux.core.types import UTCDateTime, UUIDArray
+from ionflux.core.types import DecimalText, UTCDateTime, UUIDArray
 
 
 def json_value(value: Any) -> Any:
@@ -24,6 +25,8 @@ def json_value(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Enum):
         return value.value
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if isinstance(value, list):
         return [json_value(v) for v in value]
     return value
@@ -61,6 +64,8 @@ def _decode(col_type: Any, raw: Any, where: str) -> Any:
             return [uuid.UUID(str(v)) for v in raw]
         if isinstance(col_type, SAEnum) and col_type.enum_class is not None:
             return col_type.enum_class(raw)
-    except (ValueError, TypeError) as exc:
+        if isinstance(col_type, DecimalText):
+            return Decimal(str(raw))
+    except (ValueError, TypeError, InvalidOperation) as exc:
         raise ValidationError(f"bad value {raw!r}: {exc}", where=where) from None
     return raw

@@ -6,6 +6,7 @@ machine (which local model file, whether remote LLMs may be used, the webhook po
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ SPEC: tuple[Setting, ...] = (
     Setting("llm.remote_enabled", bool, False, "Allow remote LLM providers (OpenAI, Anthropic) when a key is stored"),
     Setting("llm.local_model_path", str, "", "A GGUF file to use instead of the bundled SmolLM2 model"),
     Setting("llm.local_n_ctx", int, 4096, "Context length of the local model"),
+    Setting("llm.local_n_threads", int, 0, "CPU threads for the local model (0: all cores but one, for the window)"),
     Setting("llm.openai_base_url", str, "https://api.openai.com/v1", "OpenAI-compatible API base URL"),
     Setting("llm.openai_api_key_secret_ref", str, "openai_api_key", "Keyring reference of the OpenAI key"),
     Setting("llm.anthropic_base_url", str, "https://api.anthropic.com", "Anthropic API base URL"),
@@ -83,6 +85,9 @@ class DeviceSettings:
         for key, value in self.values().items():
             head, _, tail = key.partition(".")
             out.setdefault(head, {})[tail] = value
-        if not out.get("llm", {}).get("local_model_path"):
-            out["llm"]["local_model_path"] = None
+        llm = out["llm"]
+        if not llm.get("local_model_path"):
+            llm["local_model_path"] = None
+        if not llm.get("local_n_threads"):
+            llm["local_n_threads"] = max(1, (os.cpu_count() or 2) - 1)
         return out

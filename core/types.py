@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Dialect, Text, Uuid
+from sqlalchemy import JSON, DateTime, Dialect, Numeric, Text, Uuid
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -82,3 +83,26 @@ class UUIDArray(TypeDecorator[list[uuid.UUID]]):
         if value is None:
             return None
         return [v if isinstance(v, uuid.UUID) else uuid.UUID(str(v)) for v in value]
+
+
+class DecimalText(TypeDecorator[Decimal]):
+    """Exact money amounts: NUMERIC on PostgreSQL, canonical decimal text on SQLite (never a float)."""
+
+    impl = Text()
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(Numeric(20, 6))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(self, value: Decimal | str | int | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        if not amount.is_finite():
+            raise ValueError(f"{value!r} is not a finite amount")
+        return amount if dialect.name == "postgresql" else format(amount, "f")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(str(value))

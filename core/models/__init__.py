@@ -4,6 +4,7 @@ from ionflux.core.models.agents import AgentConfiguration, AgentDefinition, Agen
 from ionflux.core.models.base import Base
 from ionflux.core.models.canvas import CanvasBlock, CanvasPage
 from ionflux.core.models.chat import ChatChannel, ChatMessage
+from ionflux.core.models.commerce import AgentState, MetricPoint, ShopCustomer, ShopOrder, ShopProduct
 from ionflux.core.models.enums import (
     BlockType,
     ChannelType,
@@ -32,6 +33,7 @@ __all__ = [
     "AgentConfiguration",
     "AgentDefinition",
     "AgentRunLog",
+    "AgentState",
     "Base",
     "BlockType",
     "Brand",
@@ -46,6 +48,7 @@ __all__ = [
     "DefinitionStatus",
     "LocalSetting",
     "MessageContentType",
+    "MetricPoint",
     "PageStatus",
     "PlatformEvent",
     "Playbook",
@@ -57,6 +60,9 @@ __all__ = [
     "PromptVersion",
     "RunStatus",
     "SenderType",
+    "ShopCustomer",
+    "ShopOrder",
+    "ShopProduct",
     "TriggerType",
     "User",
     "Workspace",
