@@ -52,6 +52,20 @@ class Pages:
             page.parent_page_id = new_parent_id
         return page
 
+    def reorder(self, page_id: uuid.UUID, parent_id: uuid.UUID | None, index: int) -> CanvasPage:
+        """Move a page under ``parent_id`` (None: top level) to position ``index`` among its siblings."""
+        page = self.move(page_id, parent_id)
+        siblings = [p for p, _ in self.tree(page.workspace_id, include_archived=True)
+                    if p.parent_page_id == parent_id and p.id != page_id]
+        index = max(0, min(index, len(siblings)))
+        with self.ctx.write() as uow:
+            ordered = [*siblings[:index], page, *siblings[index:]]
+            for position, sibling in enumerate(ordered):
+                row = uow.session.get(CanvasPage, sibling.id)
+                if row.sort_index != float(position):
+                    row.sort_index = float(position)
+        return self.get(page_id)
+
     def set_status(self, page_id: uuid.UUID, status: str | PageStatus, *, with_children: bool = True) -> CanvasPage:
         """Archive or restore a page (and, by default, everything under it)."""
         new_status = v.enum_value(PageStatus, status, "status")
@@ -145,7 +159,7 @@ def tree_order(rows: list[CanvasPage]) -> list[tuple[CanvasPage, int]]:
         parent = p.parent_page_id if p.parent_page_id in ids else None
         children.setdefault(parent, []).append(p)
     for siblings in children.values():
-        siblings.sort(key=lambda p: (p.title.lower(), p.created_at))
+        siblings.sort(key=lambda p: (p.sort_index, p.title.lower(), p.created_at))
     out: list[tuple[CanvasPage, int]] = []
 
     def walk(parent: uuid.UUID | None, depth: int) -> None:

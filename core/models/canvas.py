@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, Text
+from sqlalchemy import Float, ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ionflux.core.models.base import Base, created_column, enum_type, id_column, updated_column
@@ -25,6 +25,8 @@ class CanvasPage(Base):
     title: Mapped[str] = mapped_column(Text, nullable=False)
     icon_url: Mapped[str | None] = mapped_column(Text)
     status: Mapped[PageStatus] = mapped_column(enum_type(PageStatus), nullable=False, default=PageStatus.ACTIVE)
+    #: Order among siblings (not in the seed; added so the sidebar's drag-to-reorder is kept).
+    sort_index: Mapped[float] = mapped_column(Float, nullable=False, default=0.0, server_default="0")
     created_at: Mapped[datetime] = created_column()
     updated_at: Mapped[datetime] = updated_column()
 

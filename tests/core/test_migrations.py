@@ -56,11 +56,19 @@ def _fill_at_first_revision(db: Path) -> dict[str, list[tuple]]:
                 '{now}', '{now}');
     """)
     con.commit()
-    snapshot = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall()) for t in (
-        "users", "workspaces", "canvas_pages", "canvas_blocks", "chat_channels", "chat_messages",
-        "prompt_libraries", "prompts")}
+    snapshot = {t: _rows(con, t) for t in ("users", "workspaces", "canvas_pages", "canvas_blocks", "chat_channels",
+                                           "chat_messages", "prompt_libraries", "prompts")}
     con.close()
     return snapshot
+
+
+def _rows(con: sqlite3.Connection, table: str, columns: list[str] | None = None) -> list[dict]:
+    cur = con.execute(f"SELECT * FROM {table}")
+    names = [d[0] for d in cur.description]
+    rows = [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+    if columns is not None:
+        rows = [{c: r[c] for c in columns} for r in rows]
+    return sorted(rows, key=lambda r: r["id"])
 
 
 def test_database_at_first_revision_upgrades_in_place_with_every_row_intact(data_dir: Path) -> None:
@@ -79,7 +87,7 @@ def test_database_at_first_revision_upgrades_in_place_with_every_row_intact(data
         assert migrate.current_revision(conn) == migrate.head_revision()
     store.close()
     con = sqlite3.connect(db)
-    after = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall()) for t in before}
+    after = {t: _rows(con, t, list(before[t][0])) for t in before}  # the columns of revision 0001
     con.close()
     assert after == before
     backups = list(data_dir.glob(f"{DB_FILENAME}.before-{FIRST}.bak"))

@@ -69,3 +69,15 @@ def test_find_with_duplicate_titles_is_ambiguous(demo: Context, demo_ws: uuid.UU
     Pages(demo).create(demo_ws, "Notes")
     with pytest.raises(ValidationError, match="several pages"):
         Pages(demo).find(demo_ws, "Notes")
+
+
+def test_reorder_siblings_and_move_between_parents(demo: Context, demo_ws: uuid.UUID) -> None:
+    pages = Pages(demo)
+    q4 = pages.find(demo_ws, "Q4 Campaign Planning")
+    a, b, c = (pages.create(demo_ws, t, parent_id=q4.id) for t in ("Alpha", "Bravo", "Charlie"))
+    pages.reorder(c.id, q4.id, 0)
+    assert [p.title for p, d in pages.tree(demo_ws) if d == 1] == ["Charlie", "Alpha", "Bravo"]
+    pages.reorder(a.id, None, 0)
+    assert [(p.title, d) for p, d in pages.tree(demo_ws)] == [
+        ("Alpha", 0), ("Q4 Campaign Planning", 0), ("Charlie", 1), ("Bravo", 1)]
+    _ = b
