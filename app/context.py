@@ -9,13 +9,13 @@ from __future__ import annotations
 import uuid
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ionflux.core.agent_configs import AgentConfigs, RunLogs
 from ionflux.core.blocks import Blocks
 from ionflux.core.chat import Chat
 from ionflux.core.context import Context
 from ionflux.core.demo import CURRENT_USER_KEY
-from ionflux.core.errors import NotFoundError
 from ionflux.core.models import Workspace
 from ionflux.core.pages import Pages
 from ionflux.core.playbooks import Playbooks
@@ -23,9 +23,16 @@ from ionflux.core.profiles import Brands, Creators
 from ionflux.core.prompts import Prompts
 from ionflux.core.search import Search
 from ionflux.core.secrets import SecretStore
+from ionflux.core.settings import DeviceSettings
 from ionflux.core.store import Store
 from ionflux.core.users import Users
 from ionflux.core.workspaces import Workspaces
+
+if TYPE_CHECKING:
+    from ionflux.agents.llm.router import LLMRouter
+    from ionflux.agents.memory.store import MemoryStore
+    from ionflux.agents.registry import AgentRegistry
+    from ionflux.agents.runtime import AgentRuntime
 
 
 class App:
@@ -111,6 +118,39 @@ class App:
     def search(self) -> Search:
         return Search(self.ctx)
 
+    @cached_property
+    def settings(self) -> DeviceSettings:
+        return DeviceSettings(self.store)
+
+    # -- agents (heavy parts are created on first use) ----------------------------------
+    @cached_property
+    def registry(self) -> AgentRegistry:
+        from ionflux.agents.registry import AgentRegistry
+
+        return AgentRegistry()
+
+    @cached_property
+    def router(self) -> LLMRouter:
+        from ionflux.agents.llm.router import LLMRouter
+
+        return LLMRouter(self.settings.nested(), self.secrets.get_optional)
+
+    @cached_property
+    def memory(self) -> MemoryStore:
+        from ionflux.agents.memory.store import MemoryStore
+
+        return MemoryStore(self.data_dir / "memory")
+
+    @cached_property
+    def runtime(self) -> AgentRuntime:
+        from ionflux.agents.runtime import AgentRuntime
+        from ionflux.core.definitions import sync_definitions
+
+        sync_definitions(Context(self.store), self.registry.definitions())
+        runtime = AgentRuntime(self.ctx, self.registry, self.router, lambda: self.memory)
+        runtime.recover_interrupted()
+        return runtime
+
     def workspace(self, name: str | None) -> Workspace:
         """The workspace a command means: by name, or the only one the user has."""
         return self.workspaces.resolve(name, self.user_id)
@@ -118,12 +158,11 @@ class App:
     def reset_user(self) -> None:
         """Forget the cached acting user (after seeding or logging in)."""
         for attr in ("user_id", "ctx", "users", "workspaces", "pages", "blocks", "chat", "prompts", "brands",
-                     "creators", "agent_configs", "run_logs", "playbooks", "search"):
+                     "creators", "agent_configs", "run_logs", "playbooks", "search", "runtime"):
             self.__dict__.pop(attr, None)
 
     def close(self) -> None:
+        if "memory" in self.__dict__:
+            self.memory.close()
         if "store" in self.__dict__:
             self.store.close()
-
-
-__all__ = ["App", "NotFoundError"]

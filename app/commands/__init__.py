@@ -9,6 +9,17 @@ registry = CommandRegistry()
 
 def load_all() -> CommandRegistry:
     """Import every command module (each registers its commands on import) and return the registry."""
-    from ionflux.app.commands import chat, data, pages, search, secrets, users, workspaces  # noqa: F401
+    from ionflux.app.commands import (  # noqa: F401
+        agents,
+        chat,
+        data,
+        pages,
+        search,
+        secrets,
+        sentinel,
+        settings,
+        users,
+        workspaces,
+    )
 
     return registry
