@@ -70,8 +70,9 @@ class ConfigInvalid(ValidationError):
     """A configuration with one or more problems; ``problems`` lists them all."""
 
     def __init__(self, problems: list[ConfigProblem], source: str) -> None:
-        self.problems = problems
-        first = problems[0]
+        self.problems = sorted(problems, key=lambda p: (p.line or 10**9, p.column))
+        self.source = source
+        first = self.problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         where = f"{source}:{first.line}:{first.column}" if first.line else source
         path = ".".join(first.path)

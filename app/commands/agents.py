@@ -49,9 +49,11 @@ def agents_validate(app: App, file: Path, *, definition: str) -> Output:
     try:
         eff = resolve_config(agent.definition, text, source=str(file))
     except ConfigInvalid as exc:
-        for problem in exc.problems[1:]:
+        for problem in exc.problems:
             print(f"ionflux: error: {file}:{problem}", file=sys.stderr)
-        raise
+        count = len(exc.problems)
+        raise ValidationError(f"{count} problem{'s' if count > 1 else ''} in the configuration",
+                              where=str(file)) from None
     return Output(f"{file}: valid configuration for {agent.name}", eff.to_json())
 
 

@@ -125,3 +125,44 @@ def test_secrets_go_to_the_keyring_never_to_sqlite(tmp_path: Path) -> None:
 def test_window_without_display_is_a_clear_error(seeded: Path) -> None:
     res = run(data_dir=seeded, env={"QT_QPA_PLATFORM": "xcb", "DISPLAY": "", "WAYLAND_DISPLAY": ""})
     assert res.returncode == 1 and "no display found" in res.stderr
+
+
+def test_agents_list_validate_and_run(seeded: Path, tmp_path: Path) -> None:
+    listing = json.loads(run("agents", "list", "--json", data_dir=seeded).stdout)
+    sentinel = next(a for a in listing if a["id"] == "agent_004_refactored")
+    assert sentinel["runnable"] and "incident_analysis_report" in sentinel["outputs"]
+    good = tmp_path / "good.yaml"
+    good.write_text("inputs:\n  min_order_value_alert_threshold: 250\n")
+    assert run("agents", "validate", str(good), "--definition", "agent_004_refactored").returncode == 0
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("inputs:\n  min_order_value_alert_threshold: lots\n  colour: red\ntriggers:\n"
+                   "  - trigger_definition_key: health_check_schedule\n    cron_expression: '99 * * * *'\n")
+    res = run("agents", "validate", str(bad), "--definition", "agent_004_refactored")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    *problems, summary = res.stderr.strip().splitlines()
+    assert [ln.split(":")[3] for ln in problems] == ["2", "3", "6"]  # every problem, in order, with its line
+    assert summary.endswith("3 problems in the configuration")
+    order = json.dumps({"id": 9001, "name": "#9001", "created_at": "2026-11-20T10:00:00Z", "currency": "USD",
+                        "total_price": "480.00", "line_items": [{"quantity": 1, "price": "480.00"}]})
+    res = run("run", "EcoThreads Boutique - Sales Sentinel Config", "--input", f"shopify_event_payload={order}",
+              "--json", data_dir=seeded)
+    assert res.returncode == 0, res.stderr
+    out = json.loads(res.stdout)
+    assert out["status"] == "success" and out["outputs"]["alert_to_brief_butler"]["type"] == "high_value_order"
+    assert "[  0%] started" in res.stderr and "[100%] done" in res.stderr
+    res = run("run", "EcoThreads Boutique - Sales Sentinel Config", "--input", "shopify_event_payload={broken",
+              data_dir=seeded)
+    assert res.returncode == 1 and "not valid JSON" in res.stderr and "Traceback" not in res.stderr
+    res = run("run", "No Such Agent", data_dir=seeded)
+    assert res.returncode == 1 and "no agent configuration named 'No Such Agent'" in res.stderr
+
+
+def test_sentinel_score_streams_a_csv(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    rows = ["timestamp,value"] + [f"2026-01-01 {h:02d}:{m:02d}:00,{10 + (h % 3)}" for h in range(24) for m in (0, 30)]
+    src.write_text("\n".join(rows) + "\n")
+    res = run("sentinel", "score", str(src), str(tmp_path / "out.csv"), data_dir=tmp_path / "d")
+    assert res.returncode == 0, res.stderr
+    out = (tmp_path / "out.csv").read_text().splitlines()
+    assert out[0] == "timestamp,value,anomaly_score" and len(out) == len(rows)
+    assert all(0.0 <= float(line.split(",")[2]) <= 1.0 for line in out[1:])
