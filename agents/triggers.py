@@ -8,9 +8,10 @@ from typing import Any
 
 from ionflux.agents.dispatch import RunDispatcher
 from ionflux.agents.event_triggers import EventTriggers
+from ionflux.agents.http_listener import HttpListener
 from ionflux.agents.runtime import AgentRuntime
 from ionflux.agents.scheduler import AgentScheduler
-from ionflux.agents.webhooks import WebhookServer
+from ionflux.agents.webhooks import AgentWebhooks
 from ionflux.core.agent_configs import AgentConfigs
 from ionflux.core.errors import IonfluxError
 from ionflux.core.models import AgentConfiguration, ConfigurationStatus
@@ -26,7 +27,7 @@ class TriggerService:
         runtime: Runs what the triggers fire.
         secrets_store: For webhook secrets.
         schedules: Start the scheduler.
-        webhook_port: Start the webhook listener on this 127.0.0.1 port (None: no listener; 0: any port).
+        webhook_port: Start the loopback HTTP listener on this port (None: no listener; 0: any port).
     """
 
     def __init__(self, runtime: AgentRuntime, secrets_store: SecretStore, *, schedules: bool = True,
@@ -36,8 +37,10 @@ class TriggerService:
         self.scheduler = AgentScheduler(runtime.ctx, self._triggers_of, self.dispatcher) if schedules else None
         self.events = EventTriggers(runtime.ctx, self._triggers_of,
                                     lambda def_id: runtime.registry.get(def_id).definition, self.dispatcher)
-        self.webhooks = (WebhookServer(secrets_store, self._has_webhook, self.dispatcher, webhook_port)
-                         if webhook_port is not None else None)
+        self.webhooks = AgentWebhooks(secrets_store, self._has_webhook, self.dispatcher)
+        self.listener = HttpListener(webhook_port) if webhook_port is not None else None
+        if self.listener is not None:
+            self.webhooks.mount(self.listener)
 
     def _triggers_of(self, config: AgentConfiguration) -> list[dict[str, Any]]:
         return self.runtime.effective_config(config, require_inputs=False).triggers
@@ -56,9 +59,9 @@ class TriggerService:
         self.events.start()
         if self.scheduler is not None:
             self.scheduler.start()
-        if self.webhooks is not None:
-            self.webhooks.start()
-            log.info("webhook listener on http://127.0.0.1:%d/hooks/", self.webhooks.port)
+        if self.listener is not None:
+            self.listener.start()
+            log.info("webhook listener on %s/hooks/", self.listener.url)
 
     def refresh(self) -> None:
         """Re-read configurations (after one was added, edited or removed)."""
@@ -70,6 +73,6 @@ class TriggerService:
         self.events.stop()
         if self.scheduler is not None:
             self.scheduler.stop()
-        if self.webhooks is not None:
-            self.webhooks.stop()
+        if self.listener is not None:
+            self.listener.stop()
         self.dispatcher.shutdown(wait=False)

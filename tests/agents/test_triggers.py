@@ -110,7 +110,7 @@ def _post(service: TriggerService, config_id: uuid.UUID, body: bytes, *, secret:
     headers = {TIMESTAMP_HEADER: stamp, "Content-Type": "application/json"}
     if secret is not None:
         headers[SIGNATURE_HEADER] = sign(secret, stamp, body)
-    return httpx.post(f"http://127.0.0.1:{service.webhooks.port}/hooks/{config_id}{path}", content=body,
+    return httpx.post(f"{service.listener.url}/hooks/{config_id}{path}", content=body,
                       headers=headers, timeout=10)
 
 
@@ -136,7 +136,7 @@ def test_webhooks_accept_only_signed_fresh_calls_once(demo: Context, echo_config
 
 
 def test_webhook_is_only_on_loopback(service: TriggerService) -> None:
-    assert service.webhooks.httpd.server_address[0] == "127.0.0.1"
+    assert service.listener.httpd.server_address[0] == "127.0.0.1"
 
 
 def test_inactive_configurations_do_not_fire(demo: Context, demo_ws: uuid.UUID, echo_config: uuid.UUID,
