@@ -51,14 +51,27 @@ class ReplayGuard:
         self._lock = threading.Lock()
 
     def first_time(self, key: str) -> bool:
-        now = time.time()
+        """True (and remembered) the first time ``key`` is seen within the TTL."""
         with self._lock:
-            while self._seen and next(iter(self._seen.values())) < now - self.ttl_s:
-                self._seen.popitem(last=False)
+            self._expire()
             if key in self._seen:
                 return False
-            self._seen[key] = now
+            self._seen[key] = time.time()
             return True
+
+    def seen(self, key: str) -> bool:
+        with self._lock:
+            self._expire()
+            return key in self._seen
+
+    def remember(self, key: str) -> None:
+        with self._lock:
+            self._seen[key] = time.time()
+
+    def _expire(self) -> None:
+        now = time.time()
+        while self._seen and next(iter(self._seen.values())) < now - self.ttl_s:
+            self._seen.popitem(last=False)
 
 
 class AgentWebhooks:

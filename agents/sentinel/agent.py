@@ -128,6 +128,12 @@ class SalesSentinel(Agent):
         return None
 
     def _record_change(self, event: Mapping[str, Any], ctx: AgentContext, meta: dict[str, Any]) -> None:
+        if event.get("entity") == "shop_products":  # a stored product changed: compare its variant prices
+            data = event.get("data") or {}
+            if "variants_json" not in data:
+                return
+            event = {"topic": "products/update", "title": data.get("title", "a product"),
+                     "variants": data["variants_json"], "updated_at": data.get("updated_at")}
         prices: dict[str, str] = meta.setdefault("prices", {})
         change = change_from_event(event, prices)
         for variant in event.get("variants") or []:
