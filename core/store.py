@@ -18,6 +18,7 @@ from ionflux.core import migrate
 from ionflux.core.bus import EventBus
 from ionflux.core.db import APPLICATION_ID, check_database_file, create_sqlite_engine
 from ionflux.core.errors import ConflictError, StoreError
+from ionflux.core.hlc import HybridClock
 from ionflux.core.models import LocalSetting, PlatformEvent
 from ionflux.core.uow import StoreSession, UnitOfWork
 
@@ -39,6 +40,8 @@ class Store:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_FILENAME
         self.bus = bus or EventBus()
+        #: Stamps every local change (node id and high-water mark are read from the database).
+        self.clock = HybridClock()
         existed = self._prepare_file()
         self.engine: Engine = create_sqlite_engine(self.path)
         self._writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -117,7 +120,8 @@ class Store:
 
         """
         session = self._write_factory()
-        uow = UnitOfWork(session, user_id=user_id, correlation_id=correlation_id, record_outbox=record_outbox)
+        uow = UnitOfWork(session, user_id=user_id, correlation_id=correlation_id, record_outbox=record_outbox,
+                         clock=self.clock)
         try:
             with session.begin():
                 yield uow

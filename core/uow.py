@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ionflux.core.clock import new_id, utcnow
 from ionflux.core.errors import IonfluxError
+from ionflux.core.hlc import HybridClock
 from ionflux.core.models import (
     Base,
     CanvasBlock,
@@ -30,7 +31,9 @@ from ionflux.core.models import (
     User,
     Workspace,
 )
+from ionflux.core.models.sync import SyncClock  # noqa: F401  (registers the sync tables)
 from ionflux.core.serialize import json_value, row_to_json
+from ionflux.core.sync_state import ChangeStamper
 
 #: Fields that never leave the device in an event or an export.
 PRIVATE_FIELDS: dict[type, frozenset[str]] = {User: frozenset({"password_hash"})}
@@ -75,6 +78,8 @@ class UnitOfWork:
         user_id: The acting user, stamped on every event.
         correlation_id: Ties the events of one user action together.
         record_outbox: False only for the sync apply path, so remote changes never echo.
+        clock: The store's hybrid logical clock; when given, every entity event is stamped
+            (``payload_json["hlc"]``) and its field clocks and text CRDT are recorded.
 
     """
 
@@ -85,8 +90,10 @@ class UnitOfWork:
         user_id: uuid.UUID | None,
         correlation_id: uuid.UUID | None,
         record_outbox: bool = True,
+        clock: HybridClock | None = None,
     ) -> None:
         self.session = session
+        self.stamper = ChangeStamper(session, clock) if clock is not None else None
         self.user_id = user_id
         self.correlation_id = correlation_id or new_id()
         self.record_outbox = record_outbox
@@ -150,6 +157,8 @@ class UnitOfWork:
         keys = [a.key for a in inspect(model).column_attrs if a.key not in private]
         service = SOURCE_SERVICES.get(prefix.split(".")[1], "IonfluxDesktop")
         now = utcnow()
+        extras = (self.stamper.stamp_created_rows(model.__tablename__, rows) if self.stamper is not None
+                  else [{} for _ in rows])
         events = [
             {
                 "event_id": new_id(),
@@ -165,11 +174,14 @@ class UnitOfWork:
                     "id": str(row["id"]),
                     "op": "created",
                     "data": {k: json_value(row.get(k)) for k in keys},
+                    **extra,
                 },
                 "sent_at": None,
             }
-            for row in rows
+            for row, extra in zip(rows, extras, strict=True)
         ]
+        if self.stamper is not None:
+            self.stamper.finish()
         self.session.execute(insert(PlatformEvent), events)
         self.bulk_events.extend(events)
 
@@ -226,12 +238,16 @@ class UnitOfWork:
         for obj in list(session.deleted):
             if _prefix(obj) is not None:
                 self._entity_event(obj, "deleted", {})
+        if self.stamper is not None:
+            self.stamper.finish()
 
     def _entity_event(self, obj: Base, op: str, data: dict[str, Any]) -> None:
         prefix = _prefix(obj)
         assert prefix is not None
         key = inspect(obj).identity[0] if inspect(obj).identity else obj.id
         payload = {"entity": type(obj).__tablename__, "id": str(key), "op": op, "data": data}
+        if self.stamper is not None:
+            payload.update(self.stamper.stamp(type(obj).__tablename__, str(key), op, data, obj))
         domain = prefix.split(".")[1]
         self.emit(
             f"{prefix}.{op}",
