@@ -205,12 +205,47 @@ class Commerce:
                 row.raw_json = values["raw_json"]
             return row, changed
 
+    def tag_customer(self, workspace_id: uuid.UUID, tag: str, *, email: str | None = None,
+                     shop_customer_id: str | None = None) -> ShopCustomer | None:
+        """Add a CRM tag to a customer found by email or Shopify id; None when there is no such customer."""
+        clean = (tag or "").strip()
+        if not clean or len(clean) > 100:
+            raise ValidationError("a tag needs 1 to 100 characters", where="tag")
+        with self.ctx.write() as uow:
+            q = select(ShopCustomer).where(ShopCustomer.workspace_id == workspace_id)
+            if shop_customer_id is not None:
+                q = q.where(ShopCustomer.shop_customer_id == str(shop_customer_id))
+            elif email:
+                q = q.where(ShopCustomer.email == email)
+            else:
+                raise ValidationError("tagging a customer needs an email or a customer id", where="customer")
+            customer = uow.session.scalar(q)
+            if customer is None:
+                return None
+            if clean not in (customer.tags_array or []):
+                customer.tags_array = [*(customer.tags_array or []), clean]
+            return customer
+
+    def order_for_cart(self, workspace_id: uuid.UUID, cart_token: str) -> ShopOrder | None:
+        """The order that completed a cart (checkout), if any: how a recovered cart is recognised."""
+        with self.ctx.store.read() as s:
+            return s.scalar(select(ShopOrder).where(ShopOrder.workspace_id == workspace_id,
+                                                    ShopOrder.cart_token == cart_token))
+
     def orders(self, workspace_id: uuid.UUID, *, since: datetime | None = None) -> list[ShopOrder]:
         with self.ctx.store.read() as s:
             q = select(ShopOrder).where(ShopOrder.workspace_id == workspace_id)
             if since is not None:
                 q = q.where(ShopOrder.placed_at >= since)
             return list(s.scalars(q.order_by(ShopOrder.placed_at)))
+
+    def orders_added_since(self, workspace_id: uuid.UUID, cursor: datetime | None) -> list[ShopOrder]:
+        """Orders stored at or after ``cursor`` (their insert time), oldest first: a consumer's catch-up."""
+        with self.ctx.store.read() as s:
+            q = select(ShopOrder).where(ShopOrder.workspace_id == workspace_id)
+            if cursor is not None:
+                q = q.where(ShopOrder.created_at >= cursor)
+            return list(s.scalars(q.order_by(ShopOrder.created_at, ShopOrder.id)))
 
     def customers(self, workspace_id: uuid.UUID) -> list[ShopCustomer]:
         with self.ctx.store.read() as s:

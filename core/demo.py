@@ -48,6 +48,31 @@ def demo_data() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
+def _demo_shop() -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """The demo shop's customers and orders (Shopify shapes), with every time moved to end about now."""
+    from datetime import datetime
+
+    from ionflux.core.clock import utcnow
+
+    entry = resources.files("ionflux.resources").joinpath("seed/demo_shop.json")
+    if not entry.is_file():
+        return None
+    import json
+
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    delta = utcnow() - datetime.fromisoformat(data["anchor"])
+
+    def move(payload: dict[str, Any], *keys: str) -> dict[str, Any]:
+        out = dict(payload)
+        for key in keys:
+            if out.get(key):
+                out[key] = (datetime.fromisoformat(out[key]) + delta).isoformat()
+        return out
+
+    return ([move(c, "last_order_at") for c in data["customers"]],
+            [move(o, "created_at", "updated_at") for o in data["orders"]])
+
+
 def seed_demo(store_ctx: Context) -> SeedResult:
     """Create whatever part of the demo workspace is missing; never duplicate anything."""
     data = demo_data()
@@ -129,6 +154,29 @@ def seed_demo(store_ctx: Context) -> SeedResult:
         if not any_message:
             chat.post(channel.id, spec["text"], sender_type=SenderType.SYSTEM, sender_id=user.id)
             bump("messages")
+
+    shop = _demo_shop()
+    if shop is not None:
+        from ionflux.core.commerce import Commerce
+
+        commerce = Commerce(ctx)
+        if not commerce.orders(ws.id):
+            customers, orders = shop
+            for customer in customers:
+                commerce.upsert_customer(ws.id, customer)
+            for order in orders:
+                commerce.upsert_order(ws.id, order)
+            created["shop_customers"], created["shop_orders"] = len(customers), len(orders)
+
+    from ionflux.core.playbooks import Playbooks
+
+    playbooks = Playbooks(ctx)
+    existing_playbooks = {p.name for p in playbooks.list(ws.id)}
+    for spec in data.get("playbooks", []):
+        if spec["name"] not in existing_playbooks:
+            playbooks.create(ws.id, spec["name"], spec["trigger_event_schema_json"], spec["steps_json_array"],
+                             description=spec.get("description_text"), status=spec.get("status", "draft"))
+            bump("playbooks")
 
     if store.get_local(CURRENT_USER_KEY) is None:
         store.set_local(CURRENT_USER_KEY, str(user.id))

@@ -52,6 +52,31 @@ class Metrics:
                 row.value += float(value)
                 row.samples += 1
 
+    def add_many(self, workspace_id: uuid.UUID, points: list[tuple[str, datetime, float, str]]) -> None:
+        """Fold many ``(metric, bucket_start, value, mode)`` contributions in one transaction."""
+        if not points:
+            return
+        with self.ctx.store.unit_of_work(user_id=self.ctx.user_id) as uow:
+            rows: dict[tuple[str, datetime], MetricPoint] = {}
+            metrics = {p[0] for p in points}
+            buckets = [p[1] for p in points]
+            for row in uow.session.scalars(select(MetricPoint).where(
+                    MetricPoint.workspace_id == workspace_id, MetricPoint.metric.in_(metrics),
+                    MetricPoint.bucket_start >= min(buckets), MetricPoint.bucket_start <= max(buckets))):
+                rows[(row.metric, row.bucket_start)] = row
+            for metric, bucket, value, mode in points:
+                row = rows.get((metric, bucket))
+                if row is None:
+                    row = rows[(metric, bucket)] = uow.add(MetricPoint(
+                        workspace_id=workspace_id, metric=metric, bucket_start=bucket, value=float(value), samples=1,
+                        scored=False))
+                elif mode == "mean":
+                    row.value = (row.value * row.samples + float(value)) / (row.samples + 1)
+                    row.samples += 1
+                else:
+                    row.value += float(value)
+                    row.samples += 1
+
     def series(self, workspace_id: uuid.UUID, metric: str, *, since: datetime | None = None) -> list[Point]:
         with self.ctx.store.read() as s:
             q = select(MetricPoint).where(MetricPoint.workspace_id == workspace_id, MetricPoint.metric == metric)
@@ -61,13 +86,14 @@ class Metrics:
             return [Point(r.bucket_start, r.value, r.samples, r.scored, r.anomaly_score) for r in rows]
 
     def mark_scored(self, workspace_id: uuid.UUID, metric: str, scores: dict[datetime, float]) -> None:
+        if not scores:
+            return
         with self.ctx.store.unit_of_work(user_id=self.ctx.user_id) as uow:
-            for bucket, score in scores.items():
-                row = uow.session.scalar(select(MetricPoint).where(MetricPoint.workspace_id == workspace_id,
-                                                                   MetricPoint.metric == metric,
-                                                                   MetricPoint.bucket_start == bucket))
-                if row is not None:
-                    row.scored, row.anomaly_score = True, score
+            for row in uow.session.scalars(select(MetricPoint).where(
+                    MetricPoint.workspace_id == workspace_id, MetricPoint.metric == metric,
+                    MetricPoint.bucket_start >= min(scores), MetricPoint.bucket_start <= max(scores))):
+                if row.bucket_start in scores:
+                    row.scored, row.anomaly_score = True, scores[row.bucket_start]
 
     def metrics(self, workspace_id: uuid.UUID) -> list[str]:
         with self.ctx.store.read() as s:

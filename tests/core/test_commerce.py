@@ -51,8 +51,12 @@ def test_missing_fields() -> None:
         normalise_order({k: v for k, v in ORDER.items() if k != "id"})
 
 
-def test_upsert_is_idempotent_and_emits_the_order_event(demo: Context, demo_ws: uuid.UUID) -> None:
+def test_upsert_is_idempotent_and_emits_the_order_event(demo: Context, demo_ws: uuid.UUID, no_demo_shop: None) -> None:
     commerce = Commerce(demo)
+    from sqlalchemy import func
+
+    with demo.store.read() as s:
+        start = s.scalar(select(func.max(PlatformEvent.seq))) or 0
     order, created = commerce.upsert_order(demo_ws, ORDER)
     assert created and order.total_price == Decimal("254.98")
     again, changed = commerce.upsert_order(demo_ws, ORDER)
@@ -62,12 +66,13 @@ def test_upsert_is_idempotent_and_emits_the_order_event(demo: Context, demo_ws: 
     assert changed and updated.total_refunded == Decimal("50.00")
     with demo.store.read() as s:
         types = [e.event_type for e in s.scalars(select(PlatformEvent).where(
-            PlatformEvent.event_type.like("ionflux.shopify.order.%")).order_by(PlatformEvent.seq))]
+            PlatformEvent.seq > start, PlatformEvent.event_type.like("ionflux.shopify.order.%"))
+            .order_by(PlatformEvent.seq))]
     assert types == ["ionflux.shopify.order.created", "ionflux.shopify.order.updated"]
     assert len(commerce.orders(demo_ws)) == 1
 
 
-def test_customers_and_products(demo: Context, demo_ws: uuid.UUID) -> None:
+def test_customers_and_products(demo: Context, demo_ws: uuid.UUID, no_demo_shop: None) -> None:
     commerce = Commerce(demo)
     commerce.upsert_customer(demo_ws, {"id": 7, "email": "a@b.co", "tags": "vip, eu", "orders_count": 3,
                                        "total_spent": "300.00",

@@ -1,0 +1,1 @@
+"""Creator Persona Guardian v2: persona fingerprints, authenticity and resonance scores, repairs, drift reports."""

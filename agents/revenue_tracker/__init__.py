@@ -1,0 +1,1 @@
+"""Revenue Tracker Lite v2: exact per-order contribution margins, a dashboard, a daily digest and margin alerts."""
