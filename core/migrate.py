@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 #: The newest revision of this build (update with every new migration).
-HEAD = "0004"
+HEAD = "0006"
 
 
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:

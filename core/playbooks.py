@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -11,8 +12,9 @@ from sqlalchemy import select
 from ionflux.core import validation as v
 from ionflux.core.context import Context
 from ionflux.core.errors import NotFoundError, ValidationError
-from ionflux.core.models import Playbook, PlaybookActionType, PlaybookStatus
+from ionflux.core.models import Playbook, PlaybookActionType, PlaybookRun, PlaybookRunStatus, PlaybookStatus
 from ionflux.core.workspaces import require_member
+from ionflux.core.yamltext import key_positions, load_yaml
 
 CONDITION_OPERATORS = ("gt", "lt", "gte", "lte", "eq", "ne", "contains", "in")
 MAX_STEPS = 200
@@ -103,6 +105,55 @@ def _check_immediate_cycles(steps: list[dict[str, Any]], edges: dict[str, list[s
             visit(sid, [sid])
 
 
+#: The fields of a playbook's YAML form (what `ionflux playbook show` prints and the editor edits).
+YAML_FIELDS = ("name", "description_text", "status", "trigger_event_schema_json", "steps_json_array")
+
+
+def to_yaml(pb: Playbook) -> str:
+    """A playbook in its editable YAML form."""
+    import yaml
+
+    doc = {"name": pb.name, "description_text": pb.description_text, "status": pb.status.value,
+           "trigger_event_schema_json": pb.trigger_event_schema_json, "steps_json_array": pb.steps_json_array}
+    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
+
+
+def parse_yaml(text: str, source: str = "playbook.yaml") -> dict[str, Any]:
+    """Check a playbook's YAML form: every error names ``source:line:column`` and the field.
+
+    Returns:
+        The checked values, keyed like the model's columns.
+    """
+    doc = load_yaml(text, source)
+    if not isinstance(doc, Mapping):
+        raise ValidationError("a playbook must be a mapping of name, trigger_event_schema_json, steps_json_array...",
+                              where=f"{source}:1:1")
+    try:
+        unknown = sorted(set(map(str, doc)) - set(YAML_FIELDS))
+        if unknown:
+            raise ValidationError(f"unknown field (expected one of {', '.join(YAML_FIELDS)})", where=unknown[0])
+        return {"name": v.name(doc.get("name")),
+                "description_text": v.text(doc.get("description_text"), "description_text", max_len=5000,
+                                           required=False),
+                "status": v.enum_value(PlaybookStatus, doc.get("status", "draft"), "status"),
+                "trigger_event_schema_json": validate_trigger(doc.get("trigger_event_schema_json")),
+                "steps_json_array": validate_steps(doc.get("steps_json_array"))}
+    except ValidationError as exc:
+        line, column = _locate(key_positions(text), exc.where or "")
+        raise ValidationError(f"{exc.where}: {exc.message}" if exc.where else exc.message,
+                              where=f"{source}:{line}:{column}") from None
+
+
+def _locate(positions: dict[tuple[str, ...], tuple[int, int]], field: str) -> tuple[int, int]:
+    """Line and column of a field path such as ``steps_json_array[2].action_type`` (its nearest known parent)."""
+    path = tuple(p for p in field.replace("[", ".").replace("]", "").split(".") if p)
+    while path:
+        if path in positions:
+            return positions[path]
+        path = path[:-1]
+    return 1, 1
+
+
 class Playbooks:
     """Playbooks of a workspace."""
 
@@ -139,10 +190,93 @@ class Playbooks:
                 pb.status = v.enum_value(PlaybookStatus, status, "status")
         return pb
 
+    def save_yaml(self, playbook_id: uuid.UUID, text: str, source: str = "playbook.yaml") -> Playbook:
+        """Apply a playbook's YAML form; an invalid text changes nothing."""
+        values = parse_yaml(text, source)
+        with self.ctx.write() as uow:
+            pb = self._get(uow.session, playbook_id)
+            for key, value in values.items():
+                setattr(pb, key, value)
+        return pb
+
+    def find(self, workspace_id: uuid.UUID, name: str) -> Playbook:
+        with self.ctx.store.read() as s:
+            pb = s.scalar(select(Playbook).where(Playbook.workspace_id == workspace_id, Playbook.name == name))
+        if pb is None:
+            raise NotFoundError(f"no playbook named {name!r}", where="playbook")
+        return pb
+
     def list(self, workspace_id: uuid.UUID) -> list[Playbook]:
         with self.ctx.store.read() as s:
             return list(s.scalars(select(Playbook).where(Playbook.workspace_id == workspace_id)
                                   .order_by(Playbook.name)))
+
+    # -- runs --------------------------------------------------------------------------------
+
+    def start_run(self, playbook: Playbook, event_id: str, event_type: str, context: dict[str, Any],
+                  ) -> PlaybookRun | None:
+        """Record a new run for a triggering event (None if that event already started one: no double runs)."""
+        with self.ctx.write() as uow:
+            exists = uow.session.scalar(select(PlaybookRun.id).where(PlaybookRun.playbook_id == playbook.id,
+                                                                     PlaybookRun.trigger_event_id == event_id))
+            if exists:
+                return None
+            first = playbook.steps_json_array[0]["step_id"]
+            run = uow.add(PlaybookRun(playbook_id=playbook.id, workspace_id=playbook.workspace_id,
+                                      trigger_event_id=event_id, trigger_event_type=event_type,
+                                      status=PlaybookRunStatus.RUNNING, current_step_id=first, context_json=context,
+                                      history_json=[], converted=False))
+            pb = uow.session.get(Playbook, playbook.id)
+            metrics = dict(pb.performance_metrics_json or {})
+            metrics["total_triggered"] = int(metrics.get("total_triggered") or 0) + 1
+            pb.performance_metrics_json = metrics
+        return run
+
+    def save_run(self, run_id: uuid.UUID, *, status: PlaybookRunStatus, current_step_id: str | None,
+                 history_entry: dict[str, Any] | None = None, context: dict[str, Any] | None = None,
+                 resume_at: datetime | None = None, converted: bool | None = None,
+                 error: str | None = None) -> PlaybookRun:
+        """Advance a run (one step done, waiting, finished); completion updates the playbook's metrics."""
+        with self.ctx.write() as uow:
+            run = uow.session.get(PlaybookRun, run_id)
+            if run is None:
+                raise NotFoundError(f"no playbook run {run_id}", where="playbook run")
+            was_final = run.status in (PlaybookRunStatus.COMPLETED, PlaybookRunStatus.FAILED)
+            run.status, run.current_step_id, run.resume_at = status, current_step_id, resume_at
+            if history_entry is not None:
+                run.history_json = [*run.history_json, history_entry]
+            if context is not None:
+                run.context_json = context
+            if converted is not None:
+                run.converted = converted
+            if error is not None:
+                run.error_text = error
+            if status == PlaybookRunStatus.COMPLETED and not was_final:
+                pb = uow.session.get(Playbook, run.playbook_id)
+                metrics = dict(pb.performance_metrics_json or {})
+                done = int(metrics.get("total_completed") or 0) + 1
+                converted_n = int(metrics.get("total_converted") or 0) + (1 if run.converted else 0)
+                metrics.update(total_completed=done, total_converted=converted_n,
+                               conversion_rate=round(converted_n / done, 4))
+                pb.performance_metrics_json = metrics
+        return run
+
+    def runs(self, playbook_id: uuid.UUID, *, limit: int = 100) -> list[PlaybookRun]:
+        with self.ctx.store.read() as s:
+            return list(s.scalars(select(PlaybookRun).where(PlaybookRun.playbook_id == playbook_id)
+                                  .order_by(PlaybookRun.created_at.desc()).limit(limit)))
+
+    def run(self, run_id: uuid.UUID) -> PlaybookRun:
+        with self.ctx.store.read() as s:
+            run = s.get(PlaybookRun, run_id)
+        if run is None:
+            raise NotFoundError(f"no playbook run {run_id}", where="playbook run")
+        return run
+
+    def waiting_runs(self) -> list[PlaybookRun]:
+        with self.ctx.store.read() as s:
+            return list(s.scalars(select(PlaybookRun).where(PlaybookRun.status.in_(
+                [PlaybookRunStatus.WAITING, PlaybookRunStatus.RUNNING]))))
 
     def get(self, playbook_id: uuid.UUID) -> Playbook:
         with self.ctx.store.read() as s:

@@ -13,6 +13,7 @@ from ionflux.core.models.enums import (
     MessageContentType,
     PageStatus,
     PlaybookActionType,
+    PlaybookRunStatus,
     PlaybookStatus,
     ProfileStatus,
     RunStatus,
@@ -21,7 +22,7 @@ from ionflux.core.models.enums import (
     WorkspaceStatus,
 )
 from ionflux.core.models.events import LocalSetting, PlatformEvent
-from ionflux.core.models.playbooks import Playbook
+from ionflux.core.models.playbooks import Playbook, PlaybookRun
 from ionflux.core.models.profiles import Brand, Creator
 from ionflux.core.models.prompts import Prompt, PromptLibrary, PromptVersion
 from ionflux.core.models.users import User, Workspace
@@ -53,6 +54,8 @@ __all__ = [
     "PlatformEvent",
     "Playbook",
     "PlaybookActionType",
+    "PlaybookRun",
+    "PlaybookRunStatus",
     "PlaybookStatus",
     "ProfileStatus",
     "Prompt",

@@ -64,6 +64,14 @@ class PlaybookStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+class PlaybookRunStatus(StrEnum):
+    RUNNING = "running"
+    WAITING = "waiting"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
 class PlaybookActionType(StrEnum):
     SEND_WHATSAPP_MESSAGE = "send_whatsapp_message"
     SEND_EMAIL = "send_email"

@@ -4,7 +4,7 @@ import pytest
 
 from ionflux.core.context import Context
 from ionflux.core.errors import ValidationError
-from ionflux.core.playbooks import Playbooks
+from ionflux.core.playbooks import Playbooks, parse_yaml, to_yaml
 
 TRIGGER = {"source_service": "ShopifyIntegrationService", "event_type": "shopify.abandoned_cart.created",
            "filter_conditions_json": {"cart_value_gt": 100}}
@@ -53,3 +53,31 @@ def test_bad_steps(demo: Context, demo_ws: uuid.UUID, steps: list, where: str) -
     with pytest.raises(ValidationError) as err:
         Playbooks(demo).create(demo_ws, "Bad", TRIGGER, steps)
     assert err.value.where == where
+
+
+def test_yaml_form_round_trips_and_saves(demo: Context, demo_ws: uuid.UUID) -> None:
+    books = Playbooks(demo)
+    pb = books.find(demo_ws, "Abandoned Cart Recovery")
+    text = to_yaml(pb)
+    assert parse_yaml(text)["steps_json_array"] == pb.steps_json_array
+    books.save_yaml(pb.id, text.replace("Abandoned Cart Recovery", "Cart Rescue", 1))
+    assert books.get(pb.id).name == "Cart Rescue"
+
+
+def test_yaml_errors_name_line_column_and_field(demo: Context, demo_ws: uuid.UUID) -> None:
+    books = Playbooks(demo)
+    pb = books.find(demo_ws, "Abandoned Cart Recovery")
+    text = to_yaml(pb)
+    bad = text.replace("action_type: send_email", "action_type: send_fax", 1)
+    line = next(i for i, row in enumerate(bad.splitlines(), 1) if "send_fax" in row)
+    with pytest.raises(ValidationError) as err:
+        books.save_yaml(pb.id, bad, "cart.yaml")
+    assert err.value.where == f"cart.yaml:{line}:{bad.splitlines()[line - 1].index('action_type') + 1}"
+    assert err.value.message.startswith("steps_json_array[") and "send_fax" in err.value.message
+    assert books.get(pb.id).steps_json_array == pb.steps_json_array  # nothing applied
+    with pytest.raises(ValidationError) as err:
+        parse_yaml(text + "colour: blue\n", "cart.yaml")
+    assert err.value.where == f"cart.yaml:{len(text.splitlines()) + 1}:1"
+    with pytest.raises(ValidationError) as err:
+        parse_yaml("name: [unclosed\n", "cart.yaml")
+    assert err.value.where.startswith("cart.yaml:")
