@@ -38,9 +38,10 @@ class NamespacedMemory:
         self._store = store
         self.namespace = namespace
 
-    def add(self, texts: list[str], *, ids: list[str] | None = None,
-            metadatas: list[dict[str, Any]] | None = None) -> list[str]:
-        return self._store.add(self.namespace, texts, ids=ids, metadatas=metadatas)
+    def add(self, texts: list[str], *, ids: list[str] | None = None, metadatas: list[dict[str, Any]] | None = None,
+            embeddings: Any = None) -> list[str]:
+        """Store texts (with precomputed vectors when given, e.g. a centroid)."""
+        return self._store.add(self.namespace, texts, ids=ids, metadatas=metadatas, embeddings=embeddings)
 
     def query(self, text: str, *, k: int = 5, where: dict[str, Any] | None = None) -> list[MemoryHit]:
         return self._store.query(self.namespace, text, k=k, where=where)
@@ -73,6 +74,9 @@ class AgentContext:
         kpis: Agent-reported KPIs for the run log (LLM usage is added automatically).
         dry_run: True when side effects outside IONFLUX (sending email, posting to Slack...) must
             be described, not performed.
+        secrets: Resolves a keyring reference (``sendgrid_api_key_secret_ref``) to its secret, or
+            None when nothing is stored; None when the runtime gives agents no keyring access.
+            Agents never see the keyring itself, only the secrets their configuration names.
     """
 
     run_id: uuid.UUID
@@ -88,6 +92,7 @@ class AgentContext:
     render_prompt: Callable[[str, Mapping[str, Any]], str]
     kpis: dict[str, Any] = field(default_factory=dict)
     dry_run: bool = False
+    secrets: Callable[[str], str | None] | None = None
 
 
 class Agent(ABC):

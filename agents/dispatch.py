@@ -50,6 +50,11 @@ class RunDispatcher:
         with self._lock:
             return sum(len(q) for q in self._queues.values())
 
+    def idle(self) -> bool:
+        """True when nothing is queued and no run is in progress."""
+        with self._lock:
+            return not self._draining
+
     def _drain(self, config_id: uuid.UUID) -> None:
         while True:
             with self._lock:

@@ -81,6 +81,10 @@ class EventTriggers:
         return len(routes)
 
     def on_event(self, event: PlatformEvent) -> None:
+        if getattr(event, "remote", False):
+            if event.event_type.startswith("ionflux.agent.configuration."):
+                self.sync()
+            return  # pulled from another device: that device's agents already reacted to it
         if event.event_type.startswith("ionflux.agent.configuration."):
             self.sync()
             return

@@ -12,11 +12,12 @@ class MeteredProvider:
     """The provider an agent sees: same interface, with usage recorded into ``kpis``."""
 
     def __init__(self, inner: LLMProvider, kpis: dict[str, Any], cancel: CancelToken,
-                 after_call: Callable[[], None] | None = None) -> None:
+                 after_call: Callable[[], None] | None = None, on_token: Callable[[str], None] | None = None) -> None:
         self.inner = inner
         self.kpis = kpis
         self.cancel_token = cancel
         self._after_call = after_call
+        self._on_token = on_token
 
     @property
     def name(self) -> str:
@@ -38,6 +39,9 @@ class MeteredProvider:
             self._after_call()
 
     def chat(self, messages: Sequence[Message], **options: Any) -> Completion:
+        """Same as the provider's chat; when someone watches the run, generated as a stream for them."""
+        if self._on_token is not None:
+            return self.stream(messages, **options).collect()
         options.setdefault("cancel", self.cancel_token)
         completion = self.inner.chat(messages, **options)
         self._record(completion)
@@ -48,7 +52,10 @@ class MeteredProvider:
         inner = self.inner.stream(messages, **options)
 
         def pieces() -> Generator[str, None, Completion]:
-            yield from inner
+            for piece in inner:
+                if self._on_token is not None:
+                    self._on_token(piece)
+                yield piece
             assert inner.completion is not None
             self._record(inner.completion)
             return inner.completion

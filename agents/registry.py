@@ -9,7 +9,7 @@ cannot run.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import importlib.util
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,14 +18,21 @@ from ionflux.agents.base import Agent
 from ionflux.core.definitions import check_definition, shipped_definitions
 from ionflux.core.errors import NotFoundError, ValidationError
 
-#: Agent implementation packages (each has an ``agent`` module).
-AGENT_PACKAGES = ("sentinel", "email_wizard", "revenue_tracker", "persona_guardian")
+#: Which package implements which shipped definition (each package has an ``agent`` module).
+#: Implementations are imported on first use, so listing agents or opening the window stays fast.
+AGENT_PACKAGES = {
+    "agent_004_refactored": "sentinel",
+    "agent_001": "email_wizard",
+    "agent_010_refactored": "revenue_tracker",
+    "agent_008_refactored": "persona_guardian",
+}
 
 
-@dataclass(frozen=True)
+@dataclass
 class RegisteredAgent:
     definition: dict[str, Any]
-    implementation: type[Agent] | None
+    _implementation: type[Agent] | None = None
+    _package: str | None = None
 
     @property
     def id(self) -> str:
@@ -37,7 +44,17 @@ class RegisteredAgent:
 
     @property
     def runnable(self) -> bool:
-        return self.implementation is not None
+        if self._implementation is not None:
+            return True
+        return self._package is not None and importlib.util.find_spec(f"ionflux.agents.{self._package}.agent") \
+            is not None
+
+    @property
+    def implementation(self) -> type[Agent] | None:
+        """The Agent class, imported now if it was not yet."""
+        if self._implementation is None and self._package is not None:
+            self._implementation = _load(self._package, self.id)
+        return self._implementation
 
 
 class AgentRegistry:
@@ -45,15 +62,21 @@ class AgentRegistry:
 
     def __init__(self, definitions: list[dict[str, Any]] | None = None,
                  implementations: list[type[Agent]] | None = None) -> None:
+        """Register definitions with their implementations.
+
+        Args:
+            definitions: The definitions (default: the shipped YAML files).
+            implementations: Explicit Agent classes (tests); default: the packages of AGENT_PACKAGES, lazily.
+        """
         defs = definitions if definitions is not None else shipped_definitions()
-        impls = implementations if implementations is not None else discover_implementations()
         by_def: dict[str, type[Agent]] = {}
-        for cls in impls:
+        for cls in implementations or []:
             if cls.definition_id in by_def:
                 raise ValidationError(f"{cls.__name__} and {by_def[cls.definition_id].__name__} both implement "
                                       f"{cls.definition_id}", where="agents")
             by_def[cls.definition_id] = cls
-        self._agents = {d["id"]: RegisteredAgent(d, by_def.get(d["id"])) for d in defs}
+        lazy = AGENT_PACKAGES if implementations is None else {}
+        self._agents = {d["id"]: RegisteredAgent(d, by_def.get(d["id"]), lazy.get(d["id"])) for d in defs}
 
     def add(self, definition: dict[str, Any], implementation: type[Agent] | None = None) -> RegisteredAgent:
         """Register one more agent (plugins, tests); its definition is checked like shipped ones."""
@@ -78,22 +101,11 @@ class AgentRegistry:
         return iter(sorted(self._agents.values(), key=lambda a: a.id))
 
 
-def discover_implementations() -> list[type[Agent]]:
-    """Import each agent package's ``agent`` module and collect its Agent subclasses."""
-    found: list[type[Agent]] = []
-    base = importlib.import_module("ionflux.agents")
-    available = {m.name for m in pkgutil.iter_modules(base.__path__)}
-    for package in AGENT_PACKAGES:
-        if package not in available:
-            continue
-        try:
-            module = importlib.import_module(f"ionflux.agents.{package}.agent")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"ionflux.agents.{package}.agent":
-                continue
-            raise
-        for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Agent) and value is not Agent and \
-                    getattr(value, "definition_id", None) and value.__module__ == module.__name__:
-                found.append(value)
-    return found
+def _load(package: str, definition_id: str) -> type[Agent]:
+    """The Agent subclass in ``ionflux.agents.<package>.agent`` that implements ``definition_id``."""
+    module = importlib.import_module(f"ionflux.agents.{package}.agent")
+    for value in vars(module).values():
+        if isinstance(value, type) and issubclass(value, Agent) and value is not Agent and \
+                getattr(value, "definition_id", None) == definition_id:
+            return value
+    raise ValidationError(f"ionflux.agents.{package}.agent has no Agent for {definition_id}", where="agents")

@@ -46,6 +46,7 @@ _OUTPUT_TYPES: dict[str, tuple[type, ...]] = {
 }
 
 ProgressFn = Callable[[uuid.UUID, float, str], None]
+TokenFn = Callable[[uuid.UUID, str], None]
 
 
 class RunFailed(IonfluxError):
@@ -71,11 +72,15 @@ class AgentRuntime:
         router: Gives an LLM provider per purpose (``route(models_used, purpose)``), with fallback reasons.
         memory_factory: Returns the shared memory store (created lazily; None if no memory is available).
         logs_dir: Folder for per-run log files.
+        secrets: Resolves a secret reference to its value (the keyring), for agents that call external
+            services; None when no secrets are available (every external send is then a dry run).
     """
 
     def __init__(self, ctx: Context, registry: AgentRegistry, router: Any,
-                 memory_factory: Callable[[], Any] | None = None, logs_dir: Path | None = None) -> None:
+                 memory_factory: Callable[[], Any] | None = None, logs_dir: Path | None = None,
+                 secrets: Callable[[str], str | None] | None = None) -> None:
         self.ctx = ctx
+        self._secrets = secrets
         self.registry = registry
         self.router = router
         self._memory_factory = memory_factory
@@ -124,8 +129,12 @@ class AgentRuntime:
     def run(self, config_id: uuid.UUID, inputs: Mapping[str, Any] | None = None, *,
             trigger_type: TriggerType | str = TriggerType.MANUAL_COMMAND, timeout_s: float | None = None,
             cancel: CancelToken | None = None, on_progress: ProgressFn | None = None,
-            dry_run: bool = False) -> RunResult:
+            dry_run: bool = False, run_id: uuid.UUID | None = None,
+            on_token: TokenFn | None = None) -> RunResult:
         """Run a configuration once and return its log and outputs.
+
+        ``run_id`` lets a caller show the run before it starts; ``on_token(run_id, piece)`` receives
+        the text of every LLM call of the run as it is generated (the chat dock streams it).
 
         Raises:
             RunFailed: the run ended in error or was cancelled (its log is recorded either way).
@@ -134,7 +143,7 @@ class AgentRuntime:
         configs, runs = AgentConfigs(self.ctx), RunLogs(self.ctx)
         config = configs.get(config_id)
         agent = self.registry.get(config.agent_definition_id)
-        run_id = new_id()
+        run_id = run_id or new_id()
         log_path = self.logs_dir / f"{run_id}.log"
         try:
             effective = self.effective_config(config, inputs)
@@ -154,7 +163,7 @@ class AgentRuntime:
             self._active[run_id] = token
         try:
             return self._execute(config, agent, effective, namespace, run, token, log_path,
-                                 timeout_s or effective.timeout_seconds, on_progress, dry_run)
+                                 timeout_s or effective.timeout_seconds, on_progress, dry_run, on_token)
         finally:
             with self._lock:
                 self._active.pop(run_id, None)
@@ -171,13 +180,13 @@ class AgentRuntime:
 
     def _execute(self, config: AgentConfiguration, agent: Any, effective: EffectiveConfig, namespace: str | None,
                  run: AgentRunLog, token: CancelToken, log_path: Path, timeout_s: float,
-                 on_progress: ProgressFn | None, dry_run: bool) -> RunResult:
+                 on_progress: ProgressFn | None, dry_run: bool, on_token: TokenFn | None) -> RunResult:
         runs = RunLogs(self.ctx)
         run_logger, handler = _run_logger(run.run_id, log_path)
         kpis: dict[str, Any] = {"llm_calls": 0, "prompt_tokens": 0, "completion_tokens": 0, "models": [],
                                 "llm_fallbacks": []}
         ctx = self._context(config, agent.definition, run.run_id, namespace, token, run_logger, kpis, on_progress,
-                            dry_run)
+                            dry_run, on_token)
         outcome: dict[str, Any] = {}
 
         def work() -> None:
@@ -232,7 +241,7 @@ class AgentRuntime:
 
     def _context(self, config: AgentConfiguration, definition: Mapping[str, Any], run_id: uuid.UUID,
                  namespace: str | None, token: CancelToken, run_logger: logging.Logger, kpis: dict[str, Any],
-                 on_progress: ProgressFn | None, dry_run: bool) -> AgentContext:
+                 on_progress: ProgressFn | None, dry_run: bool, on_token: TokenFn | None) -> AgentContext:
         models_used = (definition.get("stack_details_json") or {}).get("llm_models_used_array") or []
         providers: dict[str | None, LLMProvider] = {}
 
@@ -248,7 +257,9 @@ class AgentRuntime:
                         run_logger.info("LLM for %r: %s", route.purpose, route.fallback_reason)
 
                 note_fallback()
-                providers[purpose] = MeteredProvider(route.provider, kpis, token, after_call=note_fallback)
+                forward = (lambda piece: on_token(run_id, piece)) if on_token is not None else None
+                providers[purpose] = MeteredProvider(route.provider, kpis, token, after_call=note_fallback,
+                                                     on_token=forward)
             return providers[purpose]
 
         memory = None
@@ -272,7 +283,7 @@ class AgentRuntime:
 
         return AgentContext(run_id=run_id, workspace_id=config.workspace_id, config_id=config.id, store=self.ctx,
                             llm=llm, memory=memory, emit=emit, progress=progress, log=run_logger, cancel=token,
-                            render_prompt=render_prompt, kpis=kpis, dry_run=dry_run)
+                            render_prompt=render_prompt, kpis=kpis, dry_run=dry_run, secrets=self._secrets)
 
     # -- crash recovery and retention ------------------------------------------------------
 

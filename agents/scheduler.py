@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -106,6 +108,16 @@ class AgentScheduler:
             self.scheduler.add_job(run_scheduled, CronTrigger.from_crontab(cron, timezone=tz), id=job_id, name=spec,
                                    args=[self.host_key, config_id, trigger_key], replace_existing=True)
         return len(wanted)
+
+    def schedule_once(self, job_id: str, when: datetime, func: Callable[..., Any], args: list[Any]) -> None:
+        """Run ``func(*args)`` once at ``when``; stored in the job store, so it survives a restart.
+
+        ``func`` must be a module-level function (the store keeps a reference to it, not the object).
+        """
+        from apscheduler.triggers.date import DateTrigger
+
+        self.scheduler.add_job(func, DateTrigger(when), id=job_id, args=args, replace_existing=True,
+                               misfire_grace_time=None)
 
     def fire(self, config_id: uuid.UUID, trigger_key: str) -> None:
         self.fired.append((config_id, trigger_key))

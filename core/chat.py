@@ -19,6 +19,7 @@ from ionflux.core.workspaces import require_member
 CHANNEL_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 MAX_TEXT_CHARS = 40_000
 MAX_JSON_BYTES = 256 * 1024
+READ_BATCH = 500
 _CONTENT_KEYS = {
     MessageContentType.TEXT: "text_body",
     MessageContentType.MARKDOWN: "text_body",
@@ -188,19 +189,59 @@ class Chat:
         return msg
 
     def mark_read(self, channel_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> int:
-        """Mark every message of the channel read by the user. Returns how many changed."""
+        """Mark every message of the channel read by the user. Returns how many changed.
+
+        Only unread messages are touched, in batches of :data:`READ_BATCH` per transaction, so a
+        channel with thousands of unread messages never holds the write lock for long.
+        """
         who = user_id or self.ctx.user_id
         if who is None:
             raise ValidationError("a read receipt needs a user", where="user_id")
+        with self.ctx.store.read() as s:
+            self._channel(s, channel_id)
+            unread = [mid for mid, readers in s.execute(select(ChatMessage.id, ChatMessage.read_by_user_ids_array)
+                                                        .where(ChatMessage.channel_id == channel_id))
+                      if who not in (readers or [])]
+        for start in range(0, len(unread), READ_BATCH):
+            with self.ctx.write() as uow:
+                for msg in uow.session.scalars(select(ChatMessage).where(
+                        ChatMessage.id.in_(unread[start:start + READ_BATCH]))):
+                    readers = msg.read_by_user_ids_array or []
+                    if who not in readers:
+                        msg.read_by_user_ids_array = [*readers, who]
+        return len(unread)
+
+    def get(self, message_id: uuid.UUID) -> ChatMessage:
+        """One message (of a channel the acting user can see)."""
+        with self.ctx.store.read() as s:
+            return self._message(s, message_id)
+
+    def decide(self, message_id: uuid.UUID, choice: str, *, user_id: uuid.UUID | None = None) -> ChatMessage:
+        """Record the answer to an interactive proposal and emit ``ionflux.chat.proposal.decided``.
+
+        Raises:
+            ValidationError: the message is not a proposal, the choice is not one it offers, or it was
+                already decided.
+        """
+        who = user_id or self.ctx.user_id
         with self.ctx.write() as uow:
-            self._channel(uow.session, channel_id)
-            changed = 0
-            for msg in uow.session.scalars(select(ChatMessage).where(ChatMessage.channel_id == channel_id)):
-                readers = msg.read_by_user_ids_array or []
-                if who not in readers:
-                    msg.read_by_user_ids_array = [*readers, who]
-                    changed += 1
-        return changed
+            msg = self._message(uow.session, message_id)
+            if msg.content_type != MessageContentType.INTERACTIVE_PROPOSAL:
+                raise ValidationError("only an interactive proposal can be decided", where="message")
+            payload = dict(msg.content_json.get("json_payload") or {})
+            options = payload.get("options") or ["approve", "reject"]
+            if choice not in options:
+                raise ValidationError(f"{choice!r} is not one of: {', '.join(map(str, options))}", where="choice")
+            if payload.get("decision"):
+                raise ValidationError("this proposal was already decided", where="message")
+            payload["decision"] = {"choice": choice, "user_id": str(who) if who else None,
+                                   "decided_at": utcnow().isoformat()}
+            msg.content_json = {**msg.content_json, "json_payload": payload}
+            channel = uow.session.get(ChatChannel, msg.channel_id)
+            uow.emit("ionflux.chat.proposal.decided", {"message_id": str(msg.id), "channel_id": str(msg.channel_id),
+                                                       "choice": choice, "user_id": str(who) if who else None},
+                     workspace_id=channel.workspace_id, source_service_name="ChatService")
+        return msg
 
     def unread_count(self, channel_id: uuid.UUID, user_id: uuid.UUID) -> int:
         with self.ctx.store.read() as s:

@@ -37,6 +37,10 @@ SPEC: tuple[Setting, ...] = (
     Setting("webhooks.enabled", bool, False, "Listen for agent webhooks on 127.0.0.1"),
     Setting("webhooks.port", int, 8787, "Port of the webhook listener (127.0.0.1 only)"),
     Setting("scheduler.enabled", bool, True, "Run scheduled agent triggers while IONFLUX is open"),
+    Setting("whatsapp.phone_number_id", str, "", "WhatsApp Cloud API sending number id (empty: dry runs only)"),
+    Setting("whatsapp.access_token_secret_ref", str, "whatsapp_access_token",
+            "Keyring reference of the WhatsApp token"),
+    Setting("slack.webhook_url_secret_ref", str, "slack_webhook_url", "Keyring reference of a Slack incoming webhook"),
 )
 _BY_KEY = {s.key: s for s in SPEC}
 

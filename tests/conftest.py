@@ -116,3 +116,15 @@ def postgres_db() -> Iterator[str]:
     finally:
         with psycopg.connect(admin_dsn(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def no_demo_shop(demo: Context, demo_ws: uuid.UUID) -> None:
+    """The demo workspace without its seeded shop orders and customers (tests that count them exactly)."""
+    from sqlalchemy import delete
+
+    from ionflux.core.models import ShopCustomer, ShopOrder
+
+    with demo.store.unit_of_work() as uow:
+        uow.session.execute(delete(ShopOrder).where(ShopOrder.workspace_id == demo_ws))
+        uow.session.execute(delete(ShopCustomer).where(ShopCustomer.workspace_id == demo_ws))

@@ -6,7 +6,7 @@ later by an order with the same ``cart_token``), ``products/update``, ``app/upda
 ``metrics`` snapshots (conversion, checkout error rate, page load) every five minutes. Order
 arrivals follow a daily and weekly rhythm (Poisson). Incidents can be injected:
 
-* ``checkout_collapse``: orders fall to almost nothing, checkout errors jump;
+* ``checkout_collapse``: a theme is published, then orders fall to almost nothing and checkout errors jump;
 * ``app_release``: an app update, then errors rise and orders sag;
 * ``price_mistake``: a product's price drops to a tenth, orders of it surge and AOV falls.
 
@@ -107,6 +107,10 @@ class StoreSimulator:
                 pending.append(Delivery(incident.start - timedelta(minutes=3), "app/updated",
                                         {"app_name": "SocialProof Popups", "version": "4.2",
                                          "updated_at": (incident.start - timedelta(minutes=3)).isoformat()}))
+            if incident.kind == "checkout_collapse":
+                at = incident.start - timedelta(minutes=4)
+                pending.append(Delivery(at, "themes/publish", {"id": 828155753, "name": "Dawn 15.1 (new cart drawer)",
+                                                               "role": "main", "updated_at": at.isoformat()}))
             if incident.kind == "price_mistake":
                 pending.append(self._price_update(incident.start, "11.90"))
                 pending.append(self._price_update(incident.end, PRODUCTS[0][4]))

@@ -82,7 +82,8 @@ class ShopifyIntake:
                     if not payload.get("id"):
                         raise ValidationError("an abandoned checkout needs an id", where=f"{topic}.id")
                     event_type = "ionflux.shopify.abandoned_cart.created"
-                    uow.emit(event_type, {"topic": topic, **payload}, workspace_id=workspace_id,
+                    cart = {"topic": topic, **payload, "cart_value": _amount(payload.get("total_price"))}
+                    uow.emit(event_type, cart, workspace_id=workspace_id,
                              source_service_name="ShopifyIntegrationService")
             return event_type
         if topic == "metrics":  # the shop's performance snapshot (not a Shopify topic: from monitoring)
@@ -92,6 +93,14 @@ class ShopifyIntake:
             return "ionflux.performance.metrics.processed"
         raise ValidationError(f"topic {topic!r} is not handled (orders, customers, products, app, themes, "
                               "checkouts)", where="X-Shopify-Topic")
+
+
+def _amount(value: Any) -> float | None:
+    """A cart's value as a number, so filters like the seed's ``cart_value_gt: 100`` can compare it."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
 
 
 class ShopifyWebhooks:

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from ionflux.agents.llm._http import RetryPolicy
-from ionflux.agents.llm.anthropic import AnthropicProvider
 from ionflux.agents.llm.base import (
     CancelToken,
     Completion,
@@ -21,7 +19,7 @@ from ionflux.agents.llm.base import (
     ProviderUnavailable,
 )
 from ionflux.agents.llm.local import LocalProvider, shared_local_provider
-from ionflux.agents.llm.openai_compat import OpenAICompatProvider
+from ionflux.agents.retry import RetryPolicy
 
 #: Model names in the seed's agent definitions that are not API model ids.
 DEFAULT_ALIASES = {"claude-3-haiku": "claude-3-haiku-20240307", "gpt-4o-vision": "gpt-4o"}
@@ -218,8 +216,12 @@ class LLMRouter:
         limits = {"timeout_s": float(self.config["request_timeout_s"]),
                   "connect_timeout_s": self.probe_timeout_s * 3, "retry": self.retry}
         if kind == "openai":
+            from ionflux.agents.llm.openai_compat import OpenAICompatProvider  # httpx only when remote is used
+
             return OpenAICompatProvider(model, base_url=base_url, api_key=key,
                                         json_mode=self.config["openai_json_mode"], **limits)
+        from ionflux.agents.llm.anthropic import AnthropicProvider
+
         return AnthropicProvider(model, api_key=key, base_url=base_url, **limits)
 
     def _fell_back(self, route: Route, base_url: str, reason: str) -> None:

@@ -36,6 +36,9 @@ from ionflux.core.metrics import Metrics, bucket_of
 from ionflux.core.models import ChannelType, MessageContentType, SenderType
 
 ALERT_CHANNEL = "alerts"
+#: Orders placed this long before the newest one are not replayed into the live series (a year of
+#: imported history would only teach the detectors about a shop that no longer exists).
+MAX_HISTORY = timedelta(days=30)
 DEFAULT_BUCKET_MINUTES = 5
 DEFAULT_THRESHOLD = 0.5
 
@@ -52,16 +55,18 @@ class SalesSentinel(Agent):
         meta: dict[str, Any] = state.get(ctx.config_id, "meta", {}) or {}
         observations, alerts = self._ingest(inputs, ctx, meta)
         metrics = Metrics(ctx.store)
-        for obs in observations:
-            metrics.add(ctx.workspace_id, obs.metric, bucket_of(obs.at, width), obs.value, mode=obs.mode)
-            newest = meta.get("watermark")
-            if newest is None or obs.at.isoformat() > newest:
-                meta["watermark"] = obs.at.isoformat()
+        metrics.add_many(ctx.workspace_id, [(o.metric, bucket_of(o.at, width), o.value, o.mode) for o in observations])
+        if observations:
+            newest = max(o.at for o in observations).isoformat()
+            meta["watermark"] = max(meta.get("watermark") or "", newest)
         health_check = not inputs.get("shopify_event_payload") and not inputs.get("performance_metric_payload")
         if health_check:  # a scheduled run closes buckets by the clock
             meta["watermark"] = max(meta.get("watermark") or "", utcnow().isoformat())
         ctx.progress(0.4, f"ingested {len(observations)} observations")
-        incidents = self._score(ctx, metrics, state, meta, width, threshold)
+        # The very first run learns whatever history is already stored without raising incidents for it.
+        backfill = bool(inputs.get("backfill")) or not meta.get("warmed")
+        incidents = self._score(ctx, metrics, state, meta, width, threshold, backfill)
+        meta["warmed"] = True
         state.set(ctx.config_id, "meta", meta)
         ctx.kpis["buckets_scored"] = meta.get("buckets_scored", 0)
         if not incidents:
@@ -89,22 +94,30 @@ class SalesSentinel(Agent):
 
     def _ingest(self, inputs: Mapping[str, Any], ctx: AgentContext, meta: dict[str, Any],
                 ) -> tuple[list[Observation], list[dict[str, Any]]]:
-        observations: list[Observation] = []
+        """Observations from this run's inputs and from every stored order not yet counted.
+
+        The store is the source of truth for orders: an order event only wakes the Sentinel up,
+        and orders that arrived while it was not running (a bulk pull, an import) are caught up
+        on here, each counted exactly once.
+        """
         alerts: list[dict[str, Any]] = []
         event = inputs.get("shopify_event_payload")
+        announced: str | None = None  # the order this run was woken for: the only one that may alert
         if event:
             if not isinstance(event, Mapping):
                 raise ValidationError("must be a JSON object", where="shopify_event_payload")
-            order = self._order_from(event, ctx)
-            if order is not None:
-                seen = meta.setdefault("orders_seen", [])
-                if order["shop_order_id"] not in seen:  # a re-delivered order never counts twice
-                    seen.append(order["shop_order_id"])
-                    del seen[:-5000]
-                    observations += order_observations(order)
-                    alerts += self._high_value(order, inputs, ctx)
-            else:
+            if event.get("entity") not in ("shop_orders", None) or "topic" in event:
                 self._record_change(event, ctx, meta)
+            elif event.get("entity") == "shop_orders":
+                announced = str((event.get("data") or {}).get("shop_order_id") or "") or None
+            elif "line_items" in event or "total_price" in event:  # a raw Shopify order: store it first
+                order_row, _ = Commerce(ctx.store).upsert_order(ctx.workspace_id, event)
+                announced = order_row.shop_order_id
+        observations: list[Observation] = []
+        for order in self._new_orders(ctx, meta):
+            observations += order_observations(order)
+            if order["shop_order_id"] == announced and not inputs.get("backfill"):
+                alerts += self._high_value(order, inputs, ctx)
         metrics_payload = inputs.get("performance_metric_payload")
         if metrics_payload:
             if not isinstance(metrics_payload, Mapping):
@@ -112,20 +125,20 @@ class SalesSentinel(Agent):
             observations += metric_observations(metrics_payload)
         return observations, alerts
 
-    def _order_from(self, event: Mapping[str, Any], ctx: AgentContext) -> dict[str, Any] | None:
-        """The stored order an event is about: our own order event, or a raw Shopify order (stored first)."""
-        if event.get("entity") == "shop_orders":
-            if event.get("op") != "created":
-                return None
-            data = dict(event.get("data") or {})
-            if "placed_at" not in data:
-                raise ValidationError("an order event needs placed_at", where="shopify_event_payload.data")
-            return data
-        if "line_items" in event or "total_price" in event:
-            order, _ = Commerce(ctx.store).upsert_order(ctx.workspace_id, event)
-            return {"shop_order_id": order.shop_order_id, "placed_at": order.placed_at.isoformat(),
-                    "currency": order.currency, "total_price": str(order.total_price), "order_name": order.order_name}
-        return None
+    def _new_orders(self, ctx: AgentContext, meta: dict[str, Any]) -> list[dict[str, Any]]:
+        """Stored orders created since the cursor, in arrival order (the cursor is the insert time)."""
+        cursor = meta.get("orders_cursor")
+        orders = Commerce(ctx.store).orders_added_since(ctx.workspace_id,
+                                                        datetime.fromisoformat(cursor) if cursor else None)
+        seen = set(meta.get("orders_seen_at_cursor") or [])
+        newest = max((o.placed_at for o in orders), default=None)
+        fresh = [o for o in orders if o.shop_order_id not in seen and o.placed_at >= newest - MAX_HISTORY]
+        if orders:
+            last = max(o.created_at for o in orders)
+            meta["orders_cursor"] = last.isoformat()
+            meta["orders_seen_at_cursor"] = [o.shop_order_id for o in orders if o.created_at == last]
+        return [{"shop_order_id": o.shop_order_id, "placed_at": o.placed_at.isoformat(), "currency": o.currency,
+                 "total_price": str(o.total_price), "order_name": o.order_name} for o in fresh]
 
     def _record_change(self, event: Mapping[str, Any], ctx: AgentContext, meta: dict[str, Any]) -> None:
         if event.get("entity") == "shop_products":  # a stored product changed: compare its variant prices
@@ -167,7 +180,8 @@ class SalesSentinel(Agent):
     # -- scoring ---------------------------------------------------------------------------
 
     def _score(self, ctx: AgentContext, metrics: Metrics, state: AgentStates, meta: dict[str, Any],
-               width: timedelta, threshold: float) -> list[dict[str, Any]]:
+               width: timedelta, threshold: float, backfill: bool) -> list[dict[str, Any]]:
+        """Score every closed bucket of every metric; a backfill learns from history without raising incidents."""
         watermark = meta.get("watermark")
         if not watermark:
             return []
@@ -190,7 +204,7 @@ class SalesSentinel(Agent):
             for bucket in buckets:
                 score = detector.update(bucket, values.get(bucket, 0.0))
                 scores[bucket] = score
-                if score >= threshold and bucket.isoformat() != saved_alerted(saved):
+                if score >= threshold and not backfill and bucket.isoformat() != saved_alerted(saved):
                     incidents.append(self._report(ctx, metric, bucket, score, history, values, metrics, meta, width,
                                                   mark))
                     saved = {**(saved or {}), "alerted": bucket.isoformat()}
@@ -236,7 +250,7 @@ class SalesSentinel(Agent):
             "expected_basis": exp.basis, "currency": gmv_metric.split(":", 1)[1] if gmv_metric else None,
             "gmv_at_risk": {"lost_in_window": lost, "next_hour": next_hour},
             "probable_root_causes": causes[:5],
-            "time_to_detect_s": round((watermark - window[0]).total_seconds(), 1),
+            "time_to_detect_s": round((bucket + width - window[0]).total_seconds(), 1),
             "detected_at": utcnow().isoformat(),
         }
 

@@ -41,3 +41,4 @@ def runtime(demo: Context, registry: AgentRegistry, tmp_path: Path) -> AgentRunt
 @pytest.fixture
 def echo_config(demo: Context, demo_ws: uuid.UUID, runtime: AgentRuntime) -> uuid.UUID:
     return AgentConfigs(demo).create(demo_ws, "test_echo", "Echo", "inputs:\n  topic: launch\n").id
+

@@ -178,3 +178,12 @@ def test_runs_of_a_killed_process_are_recorded_at_the_next_start(demo: Context, 
     run = RunLogs(demo).get(run_id)
     assert run.status == RunStatus.CANCELLED_BY_SYSTEM
     assert "ended unexpectedly" in run.error_details_json["error_message_text"]
+
+
+def test_tokens_of_llm_calls_stream_to_a_watcher(runtime: AgentRuntime, echo_config: uuid.UUID) -> None:
+    pieces: list[tuple[uuid.UUID, str]] = []
+    chosen = uuid.uuid4()
+    result = runtime.run(echo_config, {"mode": "llm"}, run_id=chosen, on_token=lambda r, p: pieces.append((r, p)))
+    assert result.run.run_id == chosen and pieces
+    assert {r for r, _ in pieces} == {chosen}
+    assert "".join(p for _, p in pieces) == result.outputs["summary"]

@@ -97,3 +97,36 @@ def test_only_the_sender_edits(demo: Context, demo_ws: uuid.UUID) -> None:
     Workspaces(demo).add_member(demo_ws, other.id)
     with pytest.raises(PermissionDeniedError):
         Chat(Context(demo.store, other.id)).edit(msg.id, "hijack")
+
+
+def test_proposals_are_decided_once_with_an_event(demo: Context, demo_ws: uuid.UUID) -> None:
+    from sqlalchemy import select
+
+    from ionflux.core.models import PlatformEvent
+
+    chat = Chat(demo)
+    general = chat.channel(demo_ws, "general")
+    proposal = {"text_body": "Pause the discount?", "json_payload": {"options": ["approve", "reject"]}}
+    msg = chat.post(general.id, proposal, content_type=MessageContentType.INTERACTIVE_PROPOSAL, sender_type="agent",
+                    sender_id=uuid.uuid4())
+    with pytest.raises(ValidationError, match="not one of"):
+        chat.decide(msg.id, "maybe")
+    decided = chat.decide(msg.id, "approve")
+    assert decided.content_json["json_payload"]["decision"]["choice"] == "approve"
+    assert chat.get(msg.id).content_json["json_payload"]["decision"]["user_id"] == str(demo.user_id)
+    with pytest.raises(ValidationError, match="already decided"):
+        chat.decide(msg.id, "reject")
+    with demo.store.read() as s:
+        ev = s.scalars(select(PlatformEvent).where(PlatformEvent.event_type == "ionflux.chat.proposal.decided")).one()
+    assert ev.payload_json["choice"] == "approve" and ev.workspace_id == demo_ws
+    with pytest.raises(ValidationError, match="only an interactive proposal"):
+        chat.decide(chat.post(general.id, "plain").id, "approve")
+
+
+def test_mark_read_in_batches(demo: Context, demo_ws: uuid.UUID) -> None:
+    chat = Chat(demo)
+    chan = chat.create_channel(demo_ws, "busy")
+    chat.post_many(chan.id, [f"m{i}" for i in range(1200)], sender_id=uuid.uuid4(), sender_type="system")
+    assert chat.unread_count(chan.id, demo.user_id) == 1200
+    assert chat.mark_read(chan.id) == 1200
+    assert chat.unread_count(chan.id, demo.user_id) == 0 and chat.mark_read(chan.id) == 0

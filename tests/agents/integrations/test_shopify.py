@@ -15,8 +15,14 @@ from ionflux.core.context import Context
 from ionflux.core.profiles import Brands
 
 TOKEN = "shpat_test_token"
-ORDER = {"id": 1, "name": "#1001", "created_at": "2026-11-20T10:00:00Z", "currency": "USD", "total_price": "50.00",
-         "line_items": [{"quantity": 1, "price": "50.00", "sku": "A"}]}
+ORDER = {
+    "id": 1,
+    "name": "#1001",
+    "created_at": "2026-11-20T10:00:00Z",
+    "currency": "USD",
+    "total_price": "50.00",
+    "line_items": [{"quantity": 1, "price": "50.00", "sku": "A"}],
+}
 
 
 def shop_api(fail_first_products: bool = True):  # type: ignore[no-untyped-def]
@@ -26,7 +32,7 @@ def shop_api(fail_first_products: bool = True):  # type: ignore[no-untyped-def]
         prefix = f"/admin/api/{API_VERSION}/"
         if not call.path.startswith(prefix) or call.headers.get("x-shopify-access-token") != TOKEN:
             return 401, {}, {"errors": "[API] Invalid API key or access token"}
-        resource = call.path[len(prefix):].removesuffix(".json")
+        resource = call.path[len(prefix) :].removesuffix(".json")
         if call.query.get("limit") not in (["250"], None) and "page_info" not in call.query:
             return 400, {}, {"errors": "limit"}
         limit = {"X-Shopify-Shop-Api-Call-Limit": "39/40"}
@@ -40,9 +46,12 @@ def shop_api(fail_first_products: bool = True):  # type: ignore[no-untyped-def]
         if resource == "orders":
             assert call.query.get("status") == ["any"] or "page_info" in call.query
             if "page_info" in call.query:
-                return 200, limit, {"orders": [{**ORDER, "id": 2, "name": "#1002"},
-                                               {**ORDER, "id": 3, "currency": "euros"}]}
-            nxt = f'<http://127.0.0.1:{server.httpd.server_address[1]}{prefix}orders.json?limit=250&page_info=abc>'
+                return (
+                    200,
+                    limit,
+                    {"orders": [{**ORDER, "id": 2, "name": "#1002"}, {**ORDER, "id": 3, "currency": "euros"}]},
+                )
+            nxt = f"<http://127.0.0.1:{server.httpd.server_address[1]}{prefix}orders.json?limit=250&page_info=abc>"
             return 200, {**limit, "Link": f'{nxt}; rel="next"'}, {"orders": [ORDER]}
         return 404, {}, {"errors": "Not Found"}
 
@@ -50,14 +59,23 @@ def shop_api(fail_first_products: bool = True):  # type: ignore[no-untyped-def]
     return server, state
 
 
-def test_pull_follows_cursors_respects_limits_and_skips_bad_records(demo: Context, demo_ws: uuid.UUID) -> None:
+def test_pull_follows_cursors_respects_limits_and_skips_bad_records(
+    demo: Context, demo_ws: uuid.UUID, no_demo_shop: None
+) -> None:
     server, state = shop_api()
     waits: list[float] = []
     try:
-        brand = Brands(demo).create(demo_ws, "EcoThreads", shopify_integration_details_json={
-            "store_url": "https://ecothreads.myshopify.com", "access_token_secret_ref": "shopify-eco"})
-        client = ShopifyClient("ecothreads", TOKEN, base_url=server.url, sleep=waits.append,
-                               policy=RetryPolicy(base_delay_s=0.01))
+        brand = Brands(demo).create(
+            demo_ws,
+            "EcoThreads",
+            shopify_integration_details_json={
+                "store_url": "https://ecothreads.myshopify.com",
+                "access_token_secret_ref": "shopify-eco",
+            },
+        )
+        client = ShopifyClient(
+            "ecothreads", TOKEN, base_url=server.url, sleep=waits.append, policy=RetryPolicy(base_delay_s=0.01)
+        )
         report = pull_shop(demo, demo_ws, brand.id, client)
     finally:
         server.close()
@@ -70,7 +88,7 @@ def test_pull_follows_cursors_respects_limits_and_skips_bad_records(demo: Contex
     assert details["last_sync_status"] == "ok" and details["last_sync_timestamp"]
 
 
-def test_bad_token_is_a_clear_error(demo: Context, demo_ws: uuid.UUID) -> None:
+def test_bad_token_is_a_clear_error(demo: Context, demo_ws: uuid.UUID, no_demo_shop: None) -> None:
     server, _ = shop_api()
     try:
         client = ShopifyClient("ecothreads", "wrong", base_url=server.url, sleep=lambda s: None)
