@@ -1,183 +1,217 @@
-"""The IONFLUX main window: sidebar (workspace, pages, channels), canvas, chat dock, status bar."""
+"""The IONFLUX main window: sidebar, canvas and editors in the centre, chat dock, status bar.
+
+Thin by design: state lives in the view-models (workspace, canvas, chat, editor), work runs
+through the op runner, and every action is a registry command (so the palette, menus, shortcuts
+and the shortcuts sheet agree).
+"""
 
 from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
+from ionflux.core.commands import Command, CommandRegistry
 from ionflux.core.errors import IonfluxError
-from ionflux.core.models import PlatformEvent
-from ionflux.ui.canvas_view import CanvasView
-from ionflux.ui.chat_panel import ChatPanel
+from ionflux.core.models import PlatformEvent, TriggerType
+from ionflux.ui.actions import KEYBINDINGS_KEY, ActionHub, KeyMap, attach_window, detach_window
+from ionflux.ui.agent_runs import RunCenter
+from ionflux.ui.alerts import alert_for
+from ionflux.ui.canvas.media import Fetch, MediaCache
+from ionflux.ui.canvas.model import CanvasViewModel
+from ionflux.ui.canvas.pane import CanvasPane
+from ionflux.ui.chat import slash
+from ionflux.ui.chat.commands import ChatCommands
+from ionflux.ui.chat.model import ChatViewModel
+from ionflux.ui.chat.panel import ChatPanel
+from ionflux.ui.drafts import Drafts
+from ionflux.ui.editor.model import EditorViewModel
+from ionflux.ui.editor.pane import EditorPane
+from ionflux.ui.editor.playbook_model import PlaybookEditorViewModel
+from ionflux.ui.events import EventBridge
+from ionflux.ui.notify import Notifier
+from ionflux.ui.ops import OpRunner
+from ionflux.ui.palette import Palette
+from ionflux.ui.palette_sources import palette_searcher, palette_sources
 from ionflux.ui.qt import (
-    QAbstractItemView,
+    QApplication,
     QByteArray,
-    QComboBox,
+    QCloseEvent,
     QDockWidget,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QIcon,
     QMainWindow,
-    QObject,
     QSettings,
-    QStandardItem,
-    QStandardItemModel,
     Qt,
-    QTreeView,
-    QVBoxLayout,
+    QTabWidget,
+    QTimer,
+    QToolButton,
+    QUndoStack,
     QWidget,
-    Signal,
 )
+from ionflux.ui.record_view import RecordView
 from ionflux.ui.services import Services
-from ionflux.ui.theme import Theme
-from ionflux.ui.workspace_vm import ChannelItem, PageNode, WorkspaceViewModel
+from ionflux.ui.shortcuts import ShortcutsSheet
+from ionflux.ui.sidebar import Sidebar
+from ionflux.ui.status import StatusArea
+from ionflux.ui.theme import THEME_NAMES, Theme, apply_theme, icon_path, load_theme
+from ionflux.ui.workspace_vm import LibraryItem, WorkspaceViewModel
 
-IdRole = Qt.ItemDataRole.UserRole + 1
-
-
-class EventBridge(QObject):
-    """Carries store events from any thread to the GUI thread (a queued Qt signal).
-
-    Signals:
-        event(PlatformEvent): a committed event, delivered on the GUI thread.
-    """
-
-    event = Signal(object)
-
-
-class Sidebar(QWidget):
-    """Workspace switcher, page tree and channel list.
-
-    Signals:
-        workspace_chosen(str), page_chosen(uuid.UUID), channel_chosen(uuid.UUID)
-    """
-
-    workspace_chosen = Signal(str)
-    page_chosen = Signal(object)
-    channel_chosen = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("Sidebar")
-        self.workspaces = QComboBox(self)
-        self.workspaces.currentTextChanged.connect(lambda name: name and self.workspace_chosen.emit(name))
-        self.title = QLabel("", self)
-        self.title.setObjectName("WorkspaceTitle")
-        self.page_model = QStandardItemModel(self)
-        self.page_tree = QTreeView(self)
-        self.page_tree.setModel(self.page_model)
-        self.page_tree.setHeaderHidden(True)
-        self.page_tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.page_tree.clicked.connect(lambda idx: self.page_chosen.emit(idx.data(IdRole)))
-        self.channel_list = QListWidget(self)
-        self.channel_list.itemClicked.connect(lambda item: self.channel_chosen.emit(item.data(IdRole)))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 8)
-        layout.setSpacing(0)
-        layout.addWidget(self.title)
-        pad = QVBoxLayout()
-        pad.setContentsMargins(10, 4, 10, 4)
-        pad.addWidget(self.workspaces)
-        layout.addLayout(pad)
-        for header, widget, stretch in (("PAGES", self.page_tree, 3), ("CHANNELS", self.channel_list, 2)):
-            label = QLabel(header, self)
-            label.setObjectName("SidebarHeader")
-            layout.addWidget(label)
-            layout.addWidget(widget, stretch)
-
-    def set_workspaces(self, names: list[str], current: str) -> None:
-        self.workspaces.blockSignals(True)
-        self.workspaces.clear()
-        self.workspaces.addItems(names)
-        self.workspaces.setCurrentText(current)
-        self.workspaces.blockSignals(False)
-        self.title.setText(current or "No workspace")
-
-    def set_pages(self, pages: list[PageNode]) -> None:
-        self.page_model.clear()
-        items: dict[uuid.UUID, QStandardItem] = {}
-        for p in pages:
-            item = QStandardItem(p.title)
-            item.setData(p.id, IdRole)
-            parent = items.get(p.parent_id) if p.parent_id else None
-            (parent or self.page_model.invisibleRootItem()).appendRow(item)
-            items[p.id] = item
-        self.page_tree.expandAll()
-
-    def set_channels(self, channels: list[ChannelItem]) -> None:
-        self.channel_list.clear()
-        for c in channels:
-            label = f"#  {c.name}" + (f"   ({c.unread})" if c.unread else "")
-            item = QListWidgetItem(label)
-            item.setData(IdRole, c.id)
-            self.channel_list.addItem(item)
+THEME_KEY = "ui.theme"
+MENUS = (("File", ("page.create", "palette.open")), ("Edit", ("edit.undo", "edit.redo", "canvas.copy", "canvas.cut",
+         "canvas.paste", "canvas.duplicate", "canvas.delete", "canvas.select_all")),
+         ("Canvas", ("canvas.new_block", "canvas.edit_block", "canvas.run_block", "canvas.bring_front",
+                     "canvas.send_back", "canvas.fit", "canvas.zoom_in", "canvas.zoom_out", "canvas.zoom_reset")),
+         ("View", ("view.toggle_theme", "view.toggle_chat", "view.focus_sidebar", "view.focus_canvas",
+                   "view.focus_chat")),
+         ("Help", ("shortcuts.show", "platform.demo")))
 
 
 class MainWindow(QMainWindow):
-    """The window people live in. Thin: all state is in :class:`WorkspaceViewModel`."""
+    """The window people live in."""
 
-    def __init__(self, services: Services, theme: Theme, settings_path: Path | None = None) -> None:
+    def __init__(self, services: Services, theme: Theme, registry: CommandRegistry, *,
+                 settings_path: Path | None = None, fetch: Fetch | None = None,
+                 keybindings: dict[str, str] | None = None) -> None:
         super().__init__()
-        self.services = services
-        self.theme = theme
-        self.vm = WorkspaceViewModel(services)
+        self.services, self.theme, self.registry = services, theme, registry
         self.setWindowTitle("IONFLUX")
-        self.resize(1400, 860)
+        self.resize(1440, 900)
         self._settings = QSettings(str(settings_path), QSettings.Format.IniFormat) if settings_path else None
+        self.ops = OpRunner(self)
+        icon = QIcon(icon_path("ionflux.svg"))
+        self.setWindowIcon(icon)
+        self.notifier = Notifier(self, theme, icon)
+        self.ops.error.connect(self.notifier.error)
+        self.runs = RunCenter(services, self.ops, self)
+        self.undo_stack = QUndoStack(self)
+        self.drafts = Drafts(services.store, self.ops, self)
+        self.media = MediaCache(self.ops, services.data_dir / "cache" / "media", fetch, self)
 
-        self.sidebar = Sidebar(self)
+        self.workspace_vm = WorkspaceViewModel(services, self.ops, defer=lambda fn: QTimer.singleShot(0, fn))
+        self.canvas_vm = CanvasViewModel(services, self.ops)
+        self.chat_vm = ChatViewModel(services, self.ops)
+        self.chat_commands = ChatCommands(services, registry, self.chat_vm, self.ops, self.runs)
+
+        self.sidebar = Sidebar(theme, self)
         left = QDockWidget("Workspace", self)
         left.setObjectName("SidebarDock")
         left.setTitleBarWidget(QWidget(left))
         left.setWidget(self.sidebar)
         left.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
-        left.setMinimumWidth(240)
+        left.setMinimumWidth(250)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, left)
 
-        center = QWidget(self)
-        self.page_title = QLabel("", center)
-        self.page_title.setObjectName("PageTitle")
-        self.canvas = CanvasView(theme, center)
-        col = QVBoxLayout(center)
-        col.setContentsMargins(0, 0, 0, 0)
-        col.setSpacing(0)
-        col.addWidget(self.page_title)
-        col.addWidget(self.canvas, 1)
-        self.setCentralWidget(center)
+        self.canvas_pane = CanvasPane(self.canvas_vm, self.undo_stack, theme, self.media, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.tabBar().setDrawBase(False)
+        self.tabs.addTab(self.canvas_pane, "Canvas")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.tabCloseRequested.connect(self._close_tab)
+        self.setCentralWidget(self.tabs)
+        self.editors: dict[uuid.UUID, EditorPane] = {}
 
-        self.chat = ChatPanel(theme, self)
+        self.chat = ChatPanel(self.chat_vm, theme, self)
         self.chat_dock = QDockWidget("Chat", self)
         self.chat_dock.setObjectName("ChatDock")
         self.chat_dock.setWidget(self.chat)
-        self.chat_dock.setMinimumWidth(340)
+        self.chat_dock.setMinimumWidth(360)
         self.chat_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+                                   | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                                   | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.chat_dock)
+        self.resizeDocks([left, self.chat_dock], [270, 420], Qt.Orientation.Horizontal)
 
-        self.sync_label = QLabel("Local · sync off", self)
-        self.user_label = QLabel("", self)
-        self.statusBar().addWidget(self.sync_label)
-        self.statusBar().addPermanentWidget(self.user_label)
+        self._model_text = "Local model · not loaded"
+        self.status = StatusArea(self.statusBar(), theme, self.ops, self.runs, self._model_state)
+        self.palette = Palette(theme, self)
+        self.keymap = KeyMap(registry, keybindings)
+        self.hub = ActionHub(services, registry, self.keymap, self.ops, self.notifier, self,
+                             scopes={"canvas.": self.canvas_pane.view})
+        self.hub.needs_arguments.connect(self._ask_arguments)
+        self.palette.sources = palette_sources(self)
+        self.palette.searcher = palette_searcher(self)
+        self._menus()
+        self._toolbar()
+        self._wire()
+        self.bridge = EventBridge(services.store.bus, parent=self)
+        self.bridge.batch.connect(self.on_events)
+        attach_window(services, self)
 
-        self.vm.workspace_changed.connect(self._on_workspace)
-        self.vm.pages_changed.connect(self.sidebar.set_pages)
-        self.vm.channels_changed.connect(self.sidebar.set_channels)
-        self.vm.page_opened.connect(self._on_page)
-        self.vm.messages_changed.connect(self.chat.show_channel)
-        self.sidebar.workspace_chosen.connect(self.vm.load)
-        self.sidebar.page_chosen.connect(self.vm.open_page)
-        self.sidebar.channel_chosen.connect(self.vm.open_channel)
-        self.chat.submitted.connect(self._post)
+    # -- wiring ----------------------------------------------------------------------------------
 
-        self.bridge = EventBridge(self)
-        self.bridge.event.connect(self._on_store_event)
-        self._unsubscribe = services.store.bus.subscribe("ionflux.*", self.bridge.event.emit)
+    def _wire(self) -> None:
+        wvm, cvm = self.workspace_vm, self.canvas_vm
+        wvm.workspace_changed.connect(self._workspace_opened)
+        wvm.pages_changed.connect(self.sidebar.set_pages)
+        wvm.pages_changed.connect(self._pages_changed)
+        wvm.agents_changed.connect(self._agents_changed)
+        wvm.library_changed.connect(self.sidebar.set_library)
+        self.sidebar.workspace_chosen.connect(wvm.load)
+        self.sidebar.page_chosen.connect(self.open_page)
+        self.sidebar.page_tree.page_moved.connect(wvm.reorder_page)
+        self.sidebar.agent_chosen.connect(self.open_editor)
+        self.sidebar.item_chosen.connect(self.open_record)
+        self.sidebar.new_page_requested.connect(lambda: self.hub.trigger(self.registry.get("page.create")))
+        self.sidebar.palette_requested.connect(self.open_palette)
+        self.canvas_pane.run_requested.connect(self.run_snippet)
+        self.canvas_pane.cancel_requested.connect(self.runs.cancel)
+        self.canvas_pane.problem.connect(lambda text: self.notifier.info("Canvas", text, "error"))
+        self.canvas_pane.drafts_changed.connect(lambda d: self.drafts.set("blocks", d))
+        self.chat.submitted.connect(self._submit_chat)
+        self.chat.draft_changed.connect(lambda cid, text: self.drafts.update("chat", str(cid), text))
+        self.runs.progressed.connect(lambda cid, _rid, f, m: cvm.set_progress(cid, f, m, "running"))
+        self.runs.finished.connect(self._run_finished)
+        self.undo_stack.indexChanged.connect(lambda _i: self._undo_titles())
+        self.chat.composer.provider = self._complete
+        self.chat.thread.composer.provider = self._complete
+
+    def _complete(self, text: str, cursor: int) -> list[Any]:
+        """Composer suggestions: slash commands, agent configurations, their inputs and accepted values."""
+        return slash.complete(text, cursor, self.registry, [a.name for a in self.workspace_vm.agents],
+                              self._inputs_of)
+
+    def _inputs_of(self, config_name: str) -> list[tuple[str, list[Any]]]:
+        agent = next((a for a in self.workspace_vm.agents if a.name.lower() == config_name.lower()), None)
+        if agent is None:
+            return []
+        try:
+            definition = self.services.registry.get(agent.definition_id).definition
+        except IonfluxError:
+            return []
+        return [(s["key_name"], list(s.get("accepted_values_list") or []))
+                for s in definition.get("inputs_schema_json_array") or []]
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        for title, ids in MENUS:
+            menu = bar.addMenu(title)
+            for cid in ids:
+                if cid in self.hub.actions:
+                    menu.addAction(self.hub.actions[cid])
+
+    def _toolbar(self) -> None:
+        for cid, label in (("canvas.new_block", "+ Block"), ("edit.undo", "↶"), ("edit.redo", "↷"),
+                           ("canvas.zoom_out", "−"), ("canvas.zoom_in", "+"), ("canvas.fit", "Fit"),
+                           ("platform.demo", "▶ Demo")):
+            button = QToolButton(self.canvas_pane)
+            button.setDefaultAction(self.hub.actions[cid])
+            button.setText(label)
+            keys = self.keymap.native(cid)
+            button.setToolTip(f"{self.registry.get(cid).title}{f'  ({keys})' if keys else ''}")
+            self.canvas_pane.add_tool(button)
 
     def start(self) -> None:
-        """Load the current workspace and restore the saved layout."""
-        self.vm.load()
+        """Load the workspace (inline: the first paint shows it) and restore drafts and layout."""
+        with self.ops.inline():
+            self.drafts.load()
+            self.canvas_pane.scene.drafts = {uuid.UUID(k): v for k, v in self.drafts.get("blocks").items()}
+            self.chat.drafts = dict(self.drafts.get("chat"))
+            self.workspace_vm.load()
         user = self.services.users.get(self.services.user_id) if self.services.user_id else None
-        self.user_label.setText(user.email if user else "no user")
+        self.sidebar.set_user(user.email if user else "no user")
+        self.status.user.setText(user.name or user.email if user else "")
         if self._settings is not None:
             geometry = self._settings.value("window/geometry")
             state = self._settings.value("window/state")
@@ -186,30 +220,217 @@ class MainWindow(QMainWindow):
             if isinstance(state, QByteArray):
                 self.restoreState(state)
 
-    def _on_workspace(self, name: str) -> None:
-        self.sidebar.set_workspaces(self.vm.workspace_names(), name)
+    # -- workspace, pages, agents --------------------------------------------------------------
 
-    def _on_page(self, title: str, blocks: list) -> None:  # type: ignore[type-arg]
-        self.page_title.setText(title)
-        self.canvas.show_blocks(blocks)
+    def _workspace_opened(self, name: str, names: list[str]) -> None:
+        self.sidebar.set_workspace(name, names)
+        self.setWindowTitle(f"{name} — IONFLUX" if name else "IONFLUX")
+        self.undo_stack.clear()
+        for config_id in list(self.editors):
+            self._close_tab(self.tabs.indexOf(self.editors[config_id]))
+        self.chat_vm.load(self.workspace_vm.workspace_id)
+        self._first_page_pending = True
 
-    def _post(self, text: str) -> None:
-        if self.vm.channel_id is None:
+    def _pages_changed(self, pages: list[Any]) -> None:
+        if getattr(self, "_first_page_pending", False) or (
+                self.canvas_vm.page_id is not None and all(p.id != self.canvas_vm.page_id for p in pages)):
+            self._first_page_pending = False
+            if pages:
+                self.open_page(pages[0].id)
+            else:
+                self.canvas_vm.close_page()
+
+    def _agents_changed(self, agents: list[Any]) -> None:
+        self.sidebar.set_agents(agents)
+        self.canvas_pane.agents = [(a.id, a.name) for a in agents]
+        self.chat_commands.agents = {a.name: a.id for a in agents}
+
+    def open_page(self, page_id: uuid.UUID) -> None:
+        self.canvas_vm.open_page(page_id)
+        self.sidebar.select_page(page_id)
+        self.tabs.setCurrentWidget(self.canvas_pane)
+
+    def open_editor(self, config_id: uuid.UUID) -> EditorPane:
+        """Open (or show) the YAML editor of an agent configuration in a tab."""
+        return self._open_yaml(config_id, lambda: EditorViewModel(self.services, self.ops, config_id), "⚙")
+
+    def open_playbook(self, playbook_id: uuid.UUID) -> EditorPane:
+        """Open (or show) a playbook's YAML editor with its runs in a tab."""
+        return self._open_yaml(playbook_id, lambda: PlaybookEditorViewModel(self.services, self.ops, playbook_id), "⇶")
+
+    def _open_yaml(self, key: uuid.UUID, make_vm: Any, icon: str) -> EditorPane:
+        pane = self.editors.get(key)
+        if pane is None:
+            vm = make_vm()
+            pane = EditorPane(vm, self.theme, self)
+            pane.run_requested.connect(self.run_from_editor)
+            pane.message.connect(lambda text, kind: self.notifier.info(text, "", kind))
+            vm.loaded.connect(lambda name, *_: self.tabs.setTabText(self.tabs.indexOf(pane), f"{icon} {name}"))
+            self.editors[key] = pane
+            self.tabs.addTab(pane, f"{icon} …")
+            vm.load()
+        self.tabs.setCurrentWidget(pane)
+        return pane
+
+    def open_record(self, item: LibraryItem) -> None:
+        if item.kind == "playbook":
+            self.open_playbook(item.id)
             return
-        try:
-            self.services.chat.post(self.vm.channel_id, text)
-        except IonfluxError as exc:
-            self.statusBar().showMessage(exc.one_line(), 8000)
-            return  # the draft stays in the composer
-        self.chat.composer.clear()
+        view = RecordView(item, self.theme, self)
+        self.tabs.addTab(view, item.name)
+        self.tabs.setCurrentWidget(view)
 
-    def _on_store_event(self, event: PlatformEvent) -> None:
-        self.vm.on_event(event)
+    def _close_tab(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if index <= 0 or widget is None:
+            return
+        if isinstance(widget, EditorPane):
+            widget.vm.keep_draft(widget.code.toPlainText())
+            self.editors.pop(widget.config_id, None)
+        self.tabs.removeTab(index)
+        widget.deleteLater()
 
-    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+    # -- runs ------------------------------------------------------------------------------------
+
+    def run_snippet(self, config_id: uuid.UUID) -> None:
+        self.canvas_vm.set_progress(config_id, 0.0, "queued", "pending")
+        name = next((a.name for a in self.workspace_vm.agents if a.id == config_id), "agent")
+        self.runs.run(config_id, {}, trigger=TriggerType.MANUAL_UI, label=f"running {name}")
+
+    def run_from_editor(self, config_id: uuid.UUID, dry: bool) -> None:
+        name = next((a.name for a in self.workspace_vm.agents if a.id == config_id), "agent")
+        self.runs.run(config_id, {}, trigger=TriggerType.MANUAL_UI, dry_run=dry,
+                      label=f"{'dry-running' if dry else 'running'} {name}")
+
+    def _run_finished(self, config_id: uuid.UUID, result: Any, exc: BaseException | None) -> None:
+        self.canvas_vm.set_progress(config_id, None, "")
+        self.status.refresh_model()
+        self.canvas_vm.refresh_snippets({config_id})
+        if exc is not None:
+            message = exc.one_line() if hasattr(exc, "one_line") else f"{type(exc).__name__}: {exc}"
+            self.notifier.info("Agent run failed", message, "error")
+
+    # -- chat ------------------------------------------------------------------------------------
+
+    def _submit_chat(self, text: str, thread_id: uuid.UUID | None) -> None:
+        self.chat_commands.submit(text, thread_id)
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def on_events(self, events: list[PlatformEvent]) -> None:
+        """A batch of committed changes: each view-model refreshes what it shows; alerts are raised."""
+        self.workspace_vm.on_events(events)
+        self.canvas_vm.on_events(events)
+        self.chat_vm.on_events(events)
+        for pane in self.editors.values():
+            pane.vm.on_events(events)
+        names = {c.id: c.name for c in self.chat_vm.channels}
+        for ev in events[-200:]:
+            alert = alert_for(ev, names)
+            if alert is not None:
+                self.notifier.alert(*alert)
+
+    # -- commands' targets -----------------------------------------------------------------------
+
+    def open_palette(self) -> None:
+        self.palette.open()
+
+    def _ask_arguments(self, cmd: Command) -> None:
+        self.palette.ask_arguments(cmd, lambda c, raw: self.hub.execute(c, self._with_workspace(c, raw),
+                                                                        on_done=self._command_done(c)))
+
+    def _with_workspace(self, cmd: Command, raw: dict[str, Any]) -> dict[str, Any]:
+        if cmd.param("workspace") is not None and "workspace" not in raw and self.workspace_vm.workspace_name:
+            return {**raw, "workspace": self.workspace_vm.workspace_name}
+        return raw
+
+    def _command_done(self, cmd: Command) -> Any:
+        def done(out: Any) -> None:
+            if out is not None and out.text:
+                self.notifier.info(cmd.title, out.text[:400], "success")
+            if cmd.id == "page.create" and out is not None and isinstance(out.data, dict) and out.data.get("id"):
+                self.open_page(uuid.UUID(out.data["id"]))
+
+        return done
+
+    def show_shortcuts(self) -> ShortcutsSheet:
+        sheet = ShortcutsSheet(self.keymap, self)
+        sheet.show()
+        return sheet
+
+    def toggle_theme(self) -> None:
+        name = THEME_NAMES[(THEME_NAMES.index(self.theme.name) + 1) % len(THEME_NAMES)]
+        self.set_theme(load_theme(name))
+        self.ops.write(lambda: self.services.store.set_local(THEME_KEY, name), label="remember the theme")
+
+    def set_theme(self, theme: Theme) -> None:
+        """Switch themes live: the style sheet, and every widget that paints itself."""
+        self.theme = theme
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        for holder in (self.sidebar, self.canvas_pane, self.canvas_pane.scene, self.canvas_pane.view,
+                       self.chat.list.delegate, self.chat.thread.list.delegate, self.notifier, self.status):
+            holder.theme = theme
+        self.canvas_pane.view.setBackgroundBrush(theme.qcolor("canvas"))
+        for item in self.canvas_pane.scene.block_items():
+            item.theme = theme
+            item.content.reset()
+            item.update()
+        self.chat.list.delegate._cache.clear()
+        self.chat.thread.list.delegate._cache.clear()
+        self.sidebar.set_agents(self.workspace_vm.agents)
+        self.chat.list.viewport().update()
+        self.canvas_pane.view.viewport().update()
+
+    def toggle_chat(self) -> None:
+        self.chat_dock.setVisible(not self.chat_dock.isVisible())
+        if self.chat_dock.isVisible():
+            self.chat.focus_composer()
+
+    def focus_area(self, area: str) -> None:
+        if area == "sidebar":
+            self.sidebar.page_tree.setFocus()
+        elif area == "canvas":
+            self.tabs.setCurrentWidget(self.canvas_pane)
+            self.canvas_pane.view.setFocus()
+        elif area == "chat":
+            self.chat_dock.show()
+            self.chat.focus_composer()
+
+    def set_sync_status(self, text: str, state: str) -> None:
+        """Called by the sync worker: ``state`` is one of off, ok, syncing, offline, error."""
+        self.status.set_sync_status(text, state)
+
+    def _model_state(self) -> str:
+        def probe() -> str:
+            local = self.services.router.local()
+            return f"Local model · {local.model} · {'ready' if local.loaded else 'loads on first use'}"
+
+        self.ops.run(probe, label="", on_success=lambda text: setattr(self, "_model_text", text),
+                     on_failure=lambda exc: setattr(self, "_model_text", "Local model · unavailable"))
+        return self._model_text
+
+    def _undo_titles(self) -> None:
+        undo, redo = self.hub.actions.get("edit.undo"), self.hub.actions.get("edit.redo")
+        if undo is not None:
+            undo.setText(f"Undo {self.undo_stack.undoText()}".strip())
+        if redo is not None:
+            redo.setText(f"Redo {self.undo_stack.redoText()}".strip())
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.undo_stack.indexChanged.disconnect()
         if self._settings is not None:
             self._settings.setValue("window/geometry", self.saveGeometry())
             self._settings.setValue("window/state", self.saveState())
             self._settings.sync()
-        self._unsubscribe()
+        for pane in self.editors.values():
+            pane.vm.keep_draft(pane.code.toPlainText())
+        self.drafts.flush()
+        self.bridge.close()
+        self.ops.close()
+        detach_window(self.services)
         super().closeEvent(event)
+
+
+__all__ = ["KEYBINDINGS_KEY", "THEME_KEY", "MainWindow"]

@@ -1,18 +1,21 @@
-"""View-model of the main window: the open workspace, its page tree, channels, page and channel.
+"""View-model of the open workspace: its page tree, agents, brands, creators, playbooks and prompts.
 
 Plain Python with psygnal signals, so it is tested without a screen; widgets subscribe and
-render. Store events arrive through :meth:`on_event` (the window forwards them on the GUI thread).
+render. Reads and writes go through the op runner (off the GUI thread); store events arrive in
+batches through :meth:`on_events` and refresh only the lists they touch.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from psygnal import Signal
 
-from ionflux.core.models import CanvasBlock, ChatMessage, PlatformEvent
+from ionflux.core.models import PlatformEvent
+from ionflux.ui.ops import OpRunner, Refresher
 from ionflux.ui.services import Services
 
 
@@ -25,146 +28,181 @@ class PageNode:
 
 
 @dataclass(frozen=True)
-class ChannelItem:
+class AgentItem:
+    """An agent configuration as the sidebar and palette show it."""
+
     id: uuid.UUID
     name: str
-    type: str
-    unread: int
+    definition_id: str
+    definition_name: str
+    status: str
+    last_run_at: str | None
+    preview: str | None
 
 
 @dataclass(frozen=True)
-class BlockView:
+class LibraryItem:
+    """A brand, creator, playbook or prompt: enough to list it and open its details."""
+
+    kind: str
     id: uuid.UUID
-    type: str
-    title: str
-    text: str
-    x: int
-    y: int
-    width: int
-    height: int
-    z: int
+    name: str
+    subtitle: str
+    fields: dict[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
-class MessageView:
-    id: uuid.UUID
-    sender: str
-    sender_type: str
-    text: str
-    created_at: datetime
-    replies: int
+class Library:
+    brands: list[LibraryItem]
+    creators: list[LibraryItem]
+    playbooks: list[LibraryItem]
+    prompts: list[LibraryItem]
 
 
 class WorkspaceViewModel:
-    """State behind the main window.
+    """State behind the sidebar.
 
     Signals:
-        workspace_changed(str): the workspace name, after :meth:`load`.
+        workspace_changed(str, list): the open workspace's name and every workspace name.
         pages_changed(list[PageNode]): the page tree, in tree order.
-        channels_changed(list[ChannelItem]): the visible channels.
-        page_opened(str, list[BlockView]): title and blocks of the open page.
-        messages_changed(str, list[MessageView]): name and messages of the open channel.
+        agents_changed(list[AgentItem]): the workspace's agent configurations.
+        library_changed(Library): brands, creators, playbooks and prompts.
     """
 
-    workspace_changed = Signal(str)
+    workspace_changed = Signal(str, list)
     pages_changed = Signal(list)
-    channels_changed = Signal(list)
-    page_opened = Signal(str, list)
-    messages_changed = Signal(str, list)
+    agents_changed = Signal(list)
+    library_changed = Signal(object)
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, ops: OpRunner,
+                 defer: Callable[[Callable[[], None]], Any] | None = None) -> None:
+        """``defer(fn)`` runs ``fn`` soon (the window: after the first paint); by default at once."""
         self.services = services
+        self.ops = ops
+        self.defer = defer or (lambda fn: fn())
         self.workspace_id: uuid.UUID | None = None
         self.workspace_name = ""
         self.pages: list[PageNode] = []
-        self.channels: list[ChannelItem] = []
-        self.page_id: uuid.UUID | None = None
-        self.channel_id: uuid.UUID | None = None
+        self.agents: list[AgentItem] = []
+        self.library = Library([], [], [], [])
+        self._pages = Refresher(ops, self._load_pages, self._apply_pages, "loading pages")
+        self._agents = Refresher(ops, self._load_agents, self._apply_agents, "loading agents")
+        self._library = Refresher(ops, self._load_library, self._apply_library, "loading the library")
 
-    def workspace_names(self) -> list[str]:
-        return [w.name for w in self.services.workspaces.list(self.services.user_id)]
+    # -- loading ------------------------------------------------------------------------------
 
     def load(self, workspace_name: str | None = None) -> None:
-        """Open a workspace (the only one, or the first, when no name is given)."""
+        """Open a workspace (the first one when no name is given)."""
+        self.ops.run(lambda: self._resolve(workspace_name), label="opening the workspace", on_success=self._opened)
+
+    def _resolve(self, name: str | None) -> tuple[uuid.UUID | None, str, list[str]]:
         rows = self.services.workspaces.list(self.services.user_id)
         if not rows:
-            self.workspace_id, self.workspace_name = None, ""
-            self.workspace_changed.emit("")
-            self.pages_changed.emit([])
-            self.channels_changed.emit([])
-            return
-        ws = next((w for w in rows if w.name == workspace_name), rows[0])
-        self.workspace_id, self.workspace_name = ws.id, ws.name
-        self.workspace_changed.emit(ws.name)
-        self.reload_pages()
-        self.reload_channels()
-        if self.pages:
-            self.open_page(self.pages[0].id)
-        general = next((c for c in self.channels if c.name == "general"), self.channels[0] if self.channels else None)
-        if general is not None:
-            self.open_channel(general.id)
+            return None, "", []
+        ws = next((w for w in rows if w.name == name), rows[0])
+        return ws.id, ws.name, [w.name for w in rows]
 
-    def reload_pages(self) -> None:
-        assert self.workspace_id is not None
+    def _opened(self, found: tuple[uuid.UUID | None, str, list[str]]) -> None:
+        self.workspace_id, self.workspace_name, names = found
+        self.workspace_changed.emit(self.workspace_name, names)
+        if self.workspace_id is None:
+            self._apply_pages([])
+            self._apply_agents([])
+            return
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload everything; pages first (the first paint needs them), the rest in the background."""
+        self._pages.request()
+        self.defer(self._agents.request)
+        self.defer(self._library.request)
+
+    def _load_pages(self) -> list[PageNode]:
+        if self.workspace_id is None:
+            return []
         tree = self.services.pages.tree(self.workspace_id)
-        self.pages = [PageNode(p.id, p.title, d, p.parent_page_id) for p, d in tree]
-        self.pages_changed.emit(self.pages)
+        return [PageNode(p.id, p.title, d, p.parent_page_id) for p, d in tree]
 
-    def reload_channels(self) -> None:
-        assert self.workspace_id is not None
-        me = self.services.user_id
-        chans = self.services.chat.channels(self.workspace_id)
-        self.channels = [ChannelItem(c.id, c.name, c.type.value,
-                                     self.services.chat.unread_count(c.id, me) if me else 0) for c in chans]
-        self.channels_changed.emit(self.channels)
+    def _apply_pages(self, pages: list[PageNode]) -> None:
+        self.pages = pages
+        self.pages_changed.emit(pages)
 
-    def open_page(self, page_id: uuid.UUID) -> None:
-        page = self.services.pages.get(page_id)
-        self.page_id = page.id
-        self.page_opened.emit(page.title, [_block_view(b) for b in self.services.blocks.list(page.id)])
+    def _load_agents(self) -> list[AgentItem]:
+        if self.workspace_id is None:
+            return []
+        names = {a.id: a.name for a in self.services.registry}
+        out = []
+        for c in self.services.agent_configs.list(self.workspace_id):
+            summary = c.last_run_summary_json or {}
+            out.append(AgentItem(c.id, c.name, c.agent_definition_id, names.get(c.agent_definition_id, "agent"),
+                                 summary.get("status", "idle"), summary.get("timestamp"),
+                                 summary.get("output_preview_text")))
+        return out
 
-    def open_channel(self, channel_id: uuid.UUID) -> None:
-        self.channel_id = channel_id
-        self._emit_messages()
+    def _apply_agents(self, agents: list[AgentItem]) -> None:
+        self.agents = agents
+        self.agents_changed.emit(agents)
 
-    def _emit_messages(self) -> None:
-        if self.channel_id is None:
+    def _load_library(self) -> Library:
+        ws = self.workspace_id
+        if ws is None:
+            return Library([], [], [], [])
+        s = self.services
+        brands = [LibraryItem("brand", b.id, b.name, b.industry or "brand", _fields(b)) for b in s.brands.list(ws)]
+        creators = [LibraryItem("creator", c.id, c.name, ", ".join(c.niche_tags_array or []) or "creator", _fields(c))
+                    for c in s.creators.list(ws)]
+        playbooks = [LibraryItem("playbook", p.id, p.name, p.status.value, _fields(p)) for p in s.playbooks.list(ws)]
+        prompts = [LibraryItem("prompt", p.id, p.name, lib.name, _fields(p))
+                   for lib in s.prompts.libraries(ws) for p in s.prompts.list(lib.id)]
+        return Library(brands, creators, playbooks, prompts)
+
+    def _apply_library(self, library: Library) -> None:
+        self.library = library
+        self.library_changed.emit(library)
+
+    # -- changes ------------------------------------------------------------------------------
+
+    def reorder_page(self, page_id: uuid.UUID, parent_id: uuid.UUID | None, index: int) -> None:
+        """Move a page in the tree (drag and drop in the sidebar)."""
+        self.ops.write(lambda: self.services.pages.reorder(page_id, parent_id, index), label="move the page")
+
+    def create_page(self, title: str, parent_id: uuid.UUID | None = None, on_created: Any = None) -> None:
+        ws = self.workspace_id
+        if ws is None:
             return
-        chan = next((c for c in self.channels if c.id == self.channel_id), None)
-        names = {u.id: (u.name or u.email) for u in self.services.users.list()}
-        counts = self.services.chat.thread_counts(self.channel_id)
-        msgs = [_message_view(m, names, counts) for m in self.services.chat.messages(self.channel_id)]
-        self.messages_changed.emit(chan.name if chan else "", msgs)
+        self.ops.write(lambda: self.services.pages.create(ws, title, parent_id=parent_id), label="create the page",
+                       on_success=on_created)
 
-    def on_event(self, event: PlatformEvent) -> None:
-        """Refresh what a committed change touched."""
-        if self.workspace_id is None or event.workspace_id not in (None, self.workspace_id):
+    def on_events(self, events: list[PlatformEvent]) -> None:
+        """Refresh what a batch of committed changes touched (each list at most once)."""
+        if self.workspace_id is None:
             return
-        kind = event.event_type
-        if kind.startswith("ionflux.canvas.page."):
-            self.reload_pages()
-        elif kind.startswith("ionflux.canvas.block.") and self.page_id is not None:
-            self.open_page(self.page_id)
-        elif kind.startswith("ionflux.chat.channel."):
-            self.reload_channels()
-        elif kind.startswith("ionflux.chat.message."):
-            self._emit_messages()
+        kinds = {e.event_type.rsplit(".", 1)[0] for e in events if e.workspace_id in (None, self.workspace_id)}
+        if "ionflux.canvas.page" in kinds:
+            self._pages.request()
+        if kinds & {"ionflux.agent.configuration", "ionflux.agent.run"}:
+            self._agents.request()
+        if kinds & {"ionflux.brand", "ionflux.creator", "ionflux.playbook", "ionflux.prompt", "ionflux.prompt.library"}:
+            self._library.request()
+        if "ionflux.workspace" in kinds:
+            self.ops.run(lambda: self._resolve(self.workspace_name), on_success=self._renamed)
+
+    def _renamed(self, found: tuple[uuid.UUID | None, str, list[str]]) -> None:
+        if found[0] == self.workspace_id:
+            self.workspace_name = found[1]
+            self.workspace_changed.emit(found[1], found[2])
+
+    @property
+    def busy(self) -> bool:
+        return any(r.busy for r in (self._pages, self._agents, self._library))
 
 
-def _block_view(b: CanvasBlock) -> BlockView:
-    c = b.content_json or {}
-    text = c.get("markdown_text") or ""
-    if not text and b.type.value in ("embed_panel", "video", "image"):
-        text = c.get("embed_url") or c.get("video_url") or c.get("image_url") or c.get("file_path") or ""
-    if not text and isinstance(c.get("json_data_to_display"), dict):
-        cols = c["json_data_to_display"].get("columns") or []
-        text = " · ".join((col.get("title") if isinstance(col, dict) else str(col)) or "" for col in cols)
-    return BlockView(b.id, b.type.value, c.get("title_text") or b.type.value.replace("_", " ").title(), text,
-                     b.position_x, b.position_y, b.width, b.height, b.z_index)
-
-
-def _message_view(m: ChatMessage, names: dict[uuid.UUID, str], counts: dict[uuid.UUID, int]) -> MessageView:
-    text = m.content_json.get("text_body") or m.content_type.value.replace("_", " ")
-    sender = names.get(m.sender_id, m.sender_type.value) if m.sender_type.value == "user" else (
-        "IONFLUX" if m.sender_type.value == "system" else names.get(m.sender_id, "agent"))
-    return MessageView(m.id, sender, m.sender_type.value, text, m.created_at, counts.get(m.id, 0))
+def _fields(row: Any) -> dict[str, Any]:
+    """A record's displayable fields, for the details view."""
+    skip = {"id", "workspace_id", "created_at", "updated_at", "created_by_user_id", "library_id"}
+    out = {}
+    for key, value in vars(row).items():
+        if key.startswith("_") or key in skip or value in (None, "", [], {}):
+            continue
+        out[key] = value.value if hasattr(value, "value") else value
+    return out

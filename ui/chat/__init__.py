@@ -1,0 +1,1 @@
+"""The chat dock: channels, a virtualized message list, threads, reactions and a slash-command composer."""

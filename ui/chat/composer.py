@@ -1,0 +1,122 @@
+"""The composer: a line editor with an autocomplete popup for slash commands, agents and inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ionflux.ui.chat.slash import Completion
+from ionflux.ui.qt import QKeyEvent, QLineEdit, QListWidget, QListWidgetItem, QPoint, Qt, QWidget, Signal
+
+Provider = Callable[[str, int], list[Completion]]
+
+
+class CompletionPopup(QListWidget):
+    """The suggestions list, shown above the composer (a child widget, so it never steals focus)."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("Palette")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setUniformItemSizes(True)
+        self.items: list[Completion] = []
+        self.hide()
+
+    def show_items(self, items: list[Completion], anchor: QWidget) -> None:
+        self.items = items
+        self.clear()
+        for c in items:
+            item = QListWidgetItem(f"{c.label}    {c.hint}")
+            self.addItem(item)
+        self.setCurrentRow(0)
+        rows = min(8, len(items))
+        height = rows * 30 + 8
+        width = anchor.width()
+        top_left = anchor.mapTo(self.parentWidget(), QPoint(0, 0))
+        self.setGeometry(top_left.x(), top_left.y() - height - 4, width, height)
+        self.show()
+        self.raise_()
+
+    def move_selection(self, step: int) -> None:
+        if self.count():
+            self.setCurrentRow((self.currentRow() + step) % self.count())
+
+    def current(self) -> Completion | None:
+        row = self.currentRow()
+        return self.items[row] if 0 <= row < len(self.items) else None
+
+
+class Composer(QLineEdit):
+    """Where messages and commands are typed.
+
+    Signals:
+        submitted(str): Enter with no suggestion open.
+        draft_changed(str): the text after each change (kept on the device, never lost).
+    """
+
+    submitted = Signal(str)
+    draft_changed = Signal(str)
+
+    def __init__(self, popup_parent: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("Composer")
+        self.provider: Provider | None = None
+        self.popup = CompletionPopup(popup_parent)
+        self.textEdited.connect(self._suggest)
+        self.textChanged.connect(self.draft_changed.emit)
+        self.cursorPositionChanged.connect(lambda _old, _new: self._suggest() if self.popup.isVisible() else None)
+
+    def _suggest(self, _text: str = "") -> None:
+        items = self.provider(self.text(), self.cursorPosition()) if self.provider else []
+        if items:
+            self.popup.show_items(items, self)
+        else:
+            self.popup.hide()
+
+    def accept_completion(self) -> bool:
+        choice = self.popup.current() if self.popup.isVisible() else None
+        if choice is None:
+            return False
+        text, cursor = self.text(), self.cursorPosition()
+        new = text[:choice.start] + choice.insert + text[cursor:]
+        self.setText(new)
+        self.setCursorPosition(choice.start + len(choice.insert))
+        self.popup.hide()
+        self._suggest()
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if self.popup.isVisible():
+            if key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+                self.popup.move_selection(1 if key == Qt.Key.Key_Down else -1)
+                return
+            if key == Qt.Key.Key_Tab or (key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self._completion_pending()):
+                self.accept_completion()
+                return
+            if key == Qt.Key.Key_Escape:
+                self.popup.hide()
+                return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.popup.hide()
+            if self.text().strip():
+                self.submitted.emit(self.text())
+            return
+        super().keyPressEvent(event)
+
+    def _completion_pending(self) -> bool:
+        """Enter picks a suggestion only while it would change the text (else it sends)."""
+        choice = self.popup.current()
+        if choice is None:
+            return False
+        text = self.text()
+        return text[choice.start:self.cursorPosition()] != choice.insert.rstrip() and \
+            text[choice.start:self.cursorPosition()] != choice.insert
+
+    def event(self, ev):  # type: ignore[no-untyped-def]
+        """Keep Tab for completion instead of focus moves while suggestions show."""
+        from ionflux.ui.qt import QEvent
+
+        if ev.type() == QEvent.Type.KeyPress and ev.key() == Qt.Key.Key_Tab and self.popup.isVisible():
+            self.keyPressEvent(ev)
+            return True
+        return super().event(ev)

@@ -1,0 +1,335 @@
+"""The message list: a Qt model over the view-model's rows and a delegate that paints and hit-tests them.
+
+Only visible rows are painted (QListView), and each row's layout and markdown document are
+cached by id, text and width, so a channel of thousands of messages scrolls smoothly.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ionflux.ui.chat.model import MessageView
+from ionflux.ui.qt import (
+    QAbstractListModel,
+    QColor,
+    QEvent,
+    QFont,
+    QFontMetrics,
+    QModelIndex,
+    QMouseEvent,
+    QObject,
+    QPainter,
+    QPen,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+    QTextDocument,
+    Signal,
+)
+from ionflux.ui.theme import Theme, mono_font
+
+MessageRole = Qt.ItemDataRole.UserRole + 1
+LEFT = 52
+AVATAR = 30
+CACHE_ROWS = 600
+QUICK_REACTIONS = ("👍", "🎉", "👀", "✅", "❤️")
+
+
+class MessageListModel(QAbstractListModel):
+    """The rows of one channel or thread."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[MessageView] = []
+        self.first_unread: Any = None
+
+    def set_rows(self, rows: list[MessageView], first_unread: Any = None) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.first_unread = first_unread
+        self.endResetModel()
+
+    def update_row(self, row: MessageView) -> bool:
+        for i, r in enumerate(self.rows):
+            if r.id == row.id:
+                self.rows[i] = row
+                idx = self.index(i, 0)
+                self.dataChanged.emit(idx, idx)
+                return True
+        return False
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        m = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{m.sender}: {m.text}"
+        if role == MessageRole:
+            return m
+        return None
+
+
+@dataclass
+class RowLayout:
+    """Where things are in one painted row (coordinates relative to the row's top-left)."""
+
+    height: float
+    doc: QTextDocument
+    body_top: float
+    head_top: float = 6.0
+    divider: bool = False
+    chips: list[tuple[QRectF, str]] = field(default_factory=list)
+    add_chip: QRectF | None = None
+    thread_link: QRectF | None = None
+    buttons: list[tuple[QRectF, str]] = field(default_factory=list)
+    card: QRectF | None = None
+    extra: str = ""
+
+
+class MessageDelegate(QStyledItemDelegate):
+    """Paints a message: avatar, sender and time, markdown body, run status, proposal buttons, reactions.
+
+    Signals:
+        reaction_clicked(object, str): message id and emoji (toggle).
+        add_reaction(object): message id (offer the quick reactions).
+        thread_clicked(object): message id (open its thread).
+        decision_clicked(object, str): message id and "approved" / "rejected".
+    """
+
+    reaction_clicked = Signal(object, str)
+    add_reaction = Signal(object)
+    thread_clicked = Signal(object)
+    decision_clicked = Signal(object, str)
+
+    def __init__(self, theme: Theme, parent: QObject | None = None, *, in_thread: bool = False) -> None:
+        super().__init__(parent)
+        self.theme = theme
+        self.in_thread = in_thread
+        self._cache: OrderedDict[tuple[Any, ...], RowLayout] = OrderedDict()
+
+    def _font(self, size: int, bold: bool = False) -> QFont:
+        f = QFont(self.parent().font()) if self.parent() is not None else QFont()  # type: ignore[attr-defined]
+        f.setPixelSize(size)
+        f.setBold(bold)
+        return f
+
+    def layout(self, m: MessageView, width: float, first_unread: Any) -> RowLayout:
+        key = (m.id, m.text, m.status, m.progress, m.reactions, m.replies, m.decision, int(width), m.id == first_unread,
+               m.streaming)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        t = self.theme
+        text_w = max(60.0, width - LEFT - 16)
+        divider = m.id == first_unread
+        top = 26.0 if divider else 6.0
+        body_top = top + 22
+        extra = ""
+        if m.content_type == "agent_status_update":
+            body_top += 26
+        if m.content_type in ("json_data", "file_attachment") and m.payload and "proposal_decision" not in m.payload:
+            extra = json.dumps(m.payload, ensure_ascii=False, indent=1)[:600]
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(self._font(13))
+        doc.setDefaultStyleSheet(f"* {{ color: {t.text}; }} a {{ color: {t.accent}; }} "
+                                 f"code {{ background: {t.hover}; }} h1, h2, h3 {{ font-size: 14px; }}")
+        body = m.text or ("…" if m.streaming else "")
+        if m.content_type == "interactive_proposal" and not body:
+            body = str(m.payload.get("title") or m.payload.get("summary") or "Proposal")
+        doc.setMarkdown(body + (" ▍" if m.streaming else ""))
+        doc.setTextWidth(text_w)
+        y = body_top + doc.size().height()
+        lay = RowLayout(0, doc, body_top, top, divider, extra=extra)
+        if extra:
+            lines = extra.count("\n") + 1
+            lay.card = QRectF(LEFT, y + 6, text_w, min(8, lines) * 16 + 12)
+            y = lay.card.bottom()
+        if m.content_type == "interactive_proposal":
+            if m.decision:
+                lay.buttons = [(QRectF(LEFT, y + 8, 150, 28), m.decision)]
+            else:
+                lay.buttons = [(QRectF(LEFT, y + 8, 96, 28), "approved"),
+                               (QRectF(LEFT + 104, y + 8, 90, 28), "rejected")]
+            y += 40
+        fm = QFontMetrics(self._font(12))
+        x = float(LEFT)
+        if m.reactions:
+            y += 6
+            for emoji, count, _mine in m.reactions:
+                w = fm.horizontalAdvance(f"{emoji} {count}") + 18
+                lay.chips.append((QRectF(x, y, w, 24), emoji))
+                x += w + 6
+        if not m.local:
+            lay.add_chip = QRectF(x, y, 30, 24) if m.reactions else None
+        if m.reactions:
+            y += 24
+        if m.replies and not self.in_thread:
+            lay.thread_link = QRectF(LEFT, y + 4, 160, 20)
+            y += 24
+        lay.height = y + 10
+        self._cache[key] = lay
+        while len(self._cache) > CACHE_ROWS:
+            self._cache.popitem(last=False)
+        return lay
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        m: MessageView = index.data(MessageRole)
+        width = option.rect.width() or (self.parent().viewport().width() if self.parent() else 360)  # type: ignore[attr-defined]
+        lay = self.layout(m, width, index.model().first_unread)  # type: ignore[attr-defined]
+        return QSize(int(width), int(lay.height))
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        m: MessageView = index.data(MessageRole)
+        t = self.theme
+        r = option.rect
+        lay = self.layout(m, r.width(), index.model().first_unread)  # type: ignore[attr-defined]
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(r.topLeft())
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(QRectF(0, 0, r.width(), lay.height), QColor(t.hover))
+        if lay.divider:
+            painter.setPen(QPen(QColor(t.danger), 1))
+            painter.drawLine(12, 12, r.width() - 60, 12)
+            painter.setFont(self._font(10, True))
+            painter.drawText(QRectF(r.width() - 54, 2, 44, 20), Qt.AlignmentFlag.AlignCenter, "NEW")
+        top = lay.head_top
+        colour = {"agent": t.success, "system": t.accent}.get(m.sender_type, _hashed(m.sender))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour))
+        if m.sender_type == "agent":
+            painter.drawRoundedRect(QRectF(12, top + 2, AVATAR, AVATAR), 8, 8)
+        else:
+            painter.drawEllipse(QRectF(12, top + 2, AVATAR, AVATAR))
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(self._font(13, True))
+        painter.drawText(QRectF(12, top + 2, AVATAR, AVATAR), Qt.AlignmentFlag.AlignCenter,
+                         "⚙" if m.sender_type == "agent" else (m.sender[:1].upper() or "?"))
+        painter.setPen(QColor(t.text))
+        name_font = self._font(13, True)
+        painter.setFont(name_font)
+        painter.drawText(QRectF(LEFT, top, r.width(), 20), Qt.AlignmentFlag.AlignVCenter, m.sender)
+        nx = LEFT + QFontMetrics(name_font).horizontalAdvance(m.sender) + 8
+        painter.setFont(self._font(11))
+        painter.setPen(QColor(t.faint))
+        when = "now" if m.local else m.created_at.astimezone().strftime("%H:%M")
+        tag = {"agent": "  AGENT", "system": "  APP"}.get(m.sender_type, "")
+        painter.drawText(QRectF(nx, top, 200, 20), Qt.AlignmentFlag.AlignVCenter, when + tag)
+        if m.content_type == "agent_status_update":
+            self._status(painter, m, QRectF(LEFT, top + 22, r.width() - LEFT - 16, 22))
+        painter.translate(LEFT, lay.body_top)
+        lay.doc.drawContents(painter)
+        painter.translate(-LEFT, -lay.body_top)
+        if lay.card is not None:
+            painter.setPen(QPen(QColor(t.border), 1))
+            painter.setBrush(QColor(t.panel if t.dark else t.window))
+            painter.drawRoundedRect(lay.card, 6, 6)
+            painter.setFont(mono_font(8.5))
+            painter.setPen(QColor(t.muted))
+            painter.drawText(lay.card.adjusted(8, 6, -8, -6), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                             lay.extra)
+        for rect, choice in lay.buttons:
+            self._button(painter, rect, choice, decided=bool(m.decision))
+        painter.setFont(self._font(12))
+        for (rect, emoji), (_e, count, mine) in zip(lay.chips, m.reactions, strict=False):
+            painter.setPen(QPen(QColor(t.accent if mine else t.border), 1))
+            painter.setBrush(QColor(t.accent_soft if mine else t.raised))
+            painter.drawRoundedRect(rect, 12, 12)
+            painter.setPen(QColor(t.text))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{emoji} {count}")
+        if lay.add_chip is not None:
+            painter.setPen(QPen(QColor(t.border), 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(lay.add_chip, 12, 12)
+            painter.setPen(QColor(t.muted))
+            painter.drawText(lay.add_chip, Qt.AlignmentFlag.AlignCenter, "+")
+        if lay.thread_link is not None:
+            painter.setFont(self._font(12, True))
+            painter.setPen(QColor(t.accent))
+            painter.drawText(lay.thread_link, Qt.AlignmentFlag.AlignVCenter,
+                             f"{m.replies} repl{'y' if m.replies == 1 else 'ies'}  →")
+        painter.restore()
+
+    def _status(self, p: QPainter, m: MessageView, rect: QRectF) -> None:
+        t = self.theme
+        status = (m.status or "pending").lower()
+        label = status.replace("_", " ").upper()
+        duration = m.payload.get("duration_ms")
+        if duration is not None:
+            label += f"  ·  {duration / 1000:.1f} s"
+        p.setFont(self._font(11, True))
+        w = QFontMetrics(p.font()).horizontalAdvance(label) + 20
+        pill = QRectF(rect.left(), rect.top(), w, 20)
+        colour = QColor(t.status_colour(status))
+        fill = QColor(colour)
+        fill.setAlpha(45)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(fill)
+        p.drawRoundedRect(pill, 10, 10)
+        p.setPen(colour)
+        p.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+        if status in ("pending", "running"):
+            bar = QRectF(pill.right() + 10, rect.top() + 7, min(160.0, rect.width() - w - 12), 6)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(t.hover))
+            p.drawRoundedRect(bar, 3, 3)
+            fraction = m.progress if m.progress is not None and m.progress >= 0 else 0.15
+            p.setBrush(colour)
+            p.drawRoundedRect(QRectF(bar.left(), bar.top(), max(6.0, bar.width() * fraction), 6), 3, 3)
+
+    def _button(self, p: QPainter, rect: QRectF, choice: str, decided: bool) -> None:
+        t = self.theme
+        approve = choice == "approved"
+        colour = QColor(t.success if approve else t.danger)
+        p.setPen(QPen(colour, 1))
+        fill = QColor(colour)
+        fill.setAlpha(200 if approve and not decided else 30)
+        p.setBrush(fill)
+        p.drawRoundedRect(rect, 8, 8)
+        p.setFont(self._font(12, True))
+        p.setPen(QColor("#ffffff") if approve and not decided else colour)
+        text = ("✓ Approve" if approve else "✕ Reject") if not decided else \
+            ("✓ Approved" if approve else "✕ Rejected")
+        p.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def editorEvent(self, event: QEvent, model: Any, option: QStyleOptionViewItem,
+                    index: QModelIndex | QPersistentModelIndex) -> bool:
+        if event.type() != QEvent.Type.MouseButtonRelease or not isinstance(event, QMouseEvent):
+            return False
+        m: MessageView = index.data(MessageRole)
+        lay = self.layout(m, option.rect.width(), index.model().first_unread)  # type: ignore[attr-defined]
+        pos = event.position() - option.rect.topLeft().toPointF()
+        for rect, emoji in lay.chips:
+            if rect.contains(pos):
+                self.reaction_clicked.emit(m.id, emoji)
+                return True
+        if lay.add_chip is not None and lay.add_chip.contains(pos):
+            self.add_reaction.emit(m.id)
+            return True
+        if lay.thread_link is not None and lay.thread_link.contains(pos):
+            self.thread_clicked.emit(m.id)
+            return True
+        if not m.decision:
+            for rect, choice in lay.buttons:
+                if rect.contains(pos):
+                    self.decision_clicked.emit(m.id, choice)
+                    return True
+        return False
+
+
+def _hashed(name: str) -> str:
+    palette = ("#8b6cff", "#4ab3ff", "#f5b94a", "#ff7ab6", "#38d3e6", "#3dd68c", "#ff8a4c")
+    return palette[sum(map(ord, name)) % len(palette)]

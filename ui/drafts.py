@@ -1,0 +1,71 @@
+"""Drafts: what was typed but not yet saved (chat composers, block editors), kept on the device.
+
+Written a moment after typing stops, through the serial writer, and once more on close; so a
+crash loses at most the last few hundred milliseconds of typing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ionflux.core.store import Store
+from ionflux.ui.ops import OpRunner
+from ionflux.ui.qt import QObject, QTimer
+
+SECTIONS = ("chat", "blocks")
+SAVE_DELAY_MS = 400
+
+
+def key_of(section: str) -> str:
+    return f"ui.drafts.{section}"
+
+
+class Drafts(QObject):
+    """Draft texts by section (``chat``: by channel id, ``blocks``: by block id)."""
+
+    def __init__(self, store: Store, ops: OpRunner, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store, self.ops = store, ops
+        self.sections: dict[str, dict[str, str]] = {s: {} for s in SECTIONS}
+        self._dirty: set[str] = set()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SAVE_DELAY_MS)
+        self._timer.timeout.connect(self.save)
+
+    def load(self) -> None:
+        self.ops.run(lambda: {s: dict(self.store.get_local(key_of(s), {}) or {}) for s in SECTIONS},
+                     label="reading drafts", on_success=self._loaded)
+
+    def _loaded(self, sections: dict[str, dict[str, str]]) -> None:
+        for name, values in sections.items():
+            self.sections[name] = {**values, **self.sections.get(name, {})}
+
+    def get(self, section: str) -> dict[str, str]:
+        return self.sections.get(section, {})
+
+    def update(self, section: str, key: str, text: str | None) -> None:
+        values = self.sections.setdefault(section, {})
+        if text:
+            values[key] = text
+        else:
+            values.pop(key, None)
+        self._dirty.add(section)
+        self._timer.start()
+
+    def set(self, section: str, values: dict[str, Any]) -> None:
+        self.sections[section] = {str(k): v for k, v in values.items() if v}
+        self._dirty.add(section)
+        self._timer.start()
+
+    def save(self) -> None:
+        for section in list(self._dirty):
+            values = dict(self.sections[section])
+            self.ops.write(lambda s=section, v=values: self.store.set_local(key_of(s), v or None), label="keep drafts")
+        self._dirty.clear()
+
+    def flush(self) -> None:
+        """Write pending drafts now and wait for them (on close)."""
+        self._timer.stop()
+        self.save()
+        self.ops.drain()

@@ -1,0 +1,1 @@
+"""The agent YAML editor: highlighting, live validation, completion, definition panel, runs."""
