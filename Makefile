@@ -6,7 +6,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: run test install install-test lint bench clean
+BUNDLE_VENV := build/venv
+
+.PHONY: run test install install-test lint bench bundle clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +32,14 @@ test: install-test lint
 
 bench: install-test
 	for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+# A one-folder PyInstaller bundle in dist/ionflux/, built from a regular install, then self-tested.
+bundle:
+	$(PYTHON) -m venv $(BUNDLE_VENV)
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BUNDLE_VENV)/bin/python -m pip install --quiet ".[build]"
+	$(BUNDLE_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath dist --workpath build/pyinstaller ionflux.spec
+	dist/ionflux/ionflux --self-test
 
 clean:
 	rm -rf build dist *.egg-info .pytest_cache .ruff_cache

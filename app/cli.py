@@ -42,6 +42,8 @@ def build_parser(registry: CommandRegistry) -> argparse.ArgumentParser:
     parser = _Parser(prog="ionflux", description="IONFLUX — the desktop command center for brands and creators. "
                      "Run without a command to open the window.")
     parser.add_argument("--version", action="version", version=f"ionflux {version()}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation end to end (store, demo, local model, memory, window) and exit")
     _add_common(parser, top=True)
     subs = parser.add_subparsers(dest="_group", metavar="COMMAND", parser_class=_Parser)
     groups: dict[str, argparse._SubParsersAction[Any]] = {}
@@ -99,6 +101,9 @@ def run_command(app: Any, cmd: Command, raw: dict[str, Any], *, as_json: bool = 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ionflux`` console script."""
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # the bundled app's sync producer runs in a spawned child process
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list == ["--version"]:  # answer without loading anything heavy
         print(f"ionflux {version()}")
@@ -119,6 +124,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         app = App(data_dir)
         if cmd is None and getattr(args, "_group", None) is None:
+            if args.self_test:
+                from ionflux.app.selftest import run_self_test
+
+                return run_self_test()
             setup_logging(data_dir)
             from ionflux.app.gui import run_gui
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ionflux.core.agent_configs import AgentConfigs, RunLogs
 from ionflux.core.blocks import Blocks
@@ -45,6 +45,9 @@ class App:
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = data_dir
+        #: The ``app.platform.Platform`` this process runs in the background (the window's), so
+        #: commands such as ``demo`` use it instead of starting a second one; None headless.
+        self.platform: Any = None
 
     @cached_property
     def store(self) -> Store:
@@ -133,7 +136,7 @@ class App:
     def router(self) -> LLMRouter:
         from ionflux.agents.llm.router import LLMRouter
 
-        return LLMRouter(self.settings.nested(), self.secrets.get_optional)
+        return LLMRouter(self.settings.nested(), lambda ref: self.secrets.get_optional(ref))  # keyring on demand
 
     @cached_property
     def memory(self) -> MemoryStore:
@@ -147,7 +150,8 @@ class App:
         from ionflux.core.definitions import sync_definitions
 
         sync_definitions(Context(self.store), self.registry.definitions())
-        runtime = AgentRuntime(self.ctx, self.registry, self.router, lambda: self.memory)
+        runtime = AgentRuntime(self.ctx, self.registry, self.router, lambda: self.memory,
+                               secrets=lambda ref: self.secrets.get_optional(ref))
         runtime.recover_interrupted()
         return runtime
 

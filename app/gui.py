@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any
 
 from ionflux.app.context import App
 from ionflux.core.errors import IonfluxError
 
 UI_SETTINGS_FILE = "ui.ini"
+EXIT_AFTER_PAINT_ENV = "IONFLUX_EXIT_AFTER_FIRST_PAINT"
+BACKGROUND_DELAY_MS = 1500
+THEME_KEY = "ui.theme"
+KEYBINDINGS_KEY = "ui.keybindings"
+FETCH_TIMEOUT_S = 10.0
+MAX_FETCH_BYTES = 20 * 1024 * 1024
 
 
 def _needs_display() -> str | None:
@@ -20,22 +27,43 @@ def _needs_display() -> str | None:
 
 
 def preferred_theme(app: App) -> str:
-    """The user's theme preference from their profile (the demo user prefers dark)."""
+    """The theme chosen on this device, else the user's profile preference (the demo user prefers dark)."""
+    chosen = app.store.get_local(THEME_KEY)
+    if chosen in ("dark", "light"):
+        return str(chosen)
     if app.user_id is None:
         return "dark"
     prefs = (app.users.get(app.user_id).profile_info_json or {}).get("user_preferences_json") or {}
     return prefs.get("theme") if prefs.get("theme") in ("dark", "light") else "dark"
 
 
-def build_window(app: App):  # type: ignore[no-untyped-def]
+def fetch_url(url: str) -> bytes:
+    """GET a picture or page for the canvas (run off the GUI thread by the media cache)."""
+    import httpx
+
+    with httpx.stream("GET", url, timeout=FETCH_TIMEOUT_S, follow_redirects=True,
+                      headers={"User-Agent": "IONFLUX/0.1 (desktop)"}) as response:
+        response.raise_for_status()
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > MAX_FETCH_BYTES:
+                raise ValueError("the file is larger than 20 MB")
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def build_window(app: App, *, fetch: Any = fetch_url) -> Any:
     """Create (but do not show) the main window on ``app``'s data; a QApplication must exist."""
+    from ionflux.app.commands import load_all
     from ionflux.ui.main_window import MainWindow
     from ionflux.ui.qt import QApplication
-    from ionflux.ui.theme import THEMES, apply_theme
+    from ionflux.ui.theme import apply_theme, load_theme
 
-    theme = THEMES[preferred_theme(app)]
+    theme = load_theme(preferred_theme(app))
     apply_theme(QApplication.instance(), theme)
-    window = MainWindow(app, theme, settings_path=app.data_dir / UI_SETTINGS_FILE)
+    window = MainWindow(app, theme, load_all(), settings_path=app.data_dir / UI_SETTINGS_FILE, fetch=fetch,
+                        keybindings=app.store.get_local(KEYBINDINGS_KEY, {}) or {})
     window.start()
     return window
 
@@ -56,10 +84,111 @@ def run_gui(app: App) -> int:
     qt_app.setApplicationName("IONFLUX")
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
+    from ionflux.ui.notify import install_excepthook
+
     window = build_window(app)
+    install_excepthook(window.notifier)
+    if os.environ.get(EXIT_AFTER_PAINT_ENV):
+        _quit_after_first_paint(window, qt_app)
     window.show()
+    collector = start_idle_gc(window)
+    background = BackgroundServices(app)
+    from ionflux.ui.qt import QTimer
+
+    QTimer.singleShot(BACKGROUND_DELAY_MS, background.start_soon)  # after the first paint, not against it
+    sync_poll = QTimer(window)  # the worker runs in its own thread; its status is read here, on the GUI thread
+    sync_poll.timeout.connect(lambda: window.set_sync_status(*background.sync_status()))
+    sync_poll.start(1000)
     closed = asyncio.Event()
     qt_app.aboutToQuit.connect(closed.set)
     with loop:
         loop.run_until_complete(closed.wait())
+    background.stop()
+    collector.stop()
     return 0
+
+
+def _quit_after_first_paint(window: Any, qt_app: Any) -> None:
+    """For start-up measurements (``IONFLUX_EXIT_AFTER_FIRST_PAINT=1``): print ``first-paint`` and quit."""
+    from ionflux.ui.qt import QEvent, QObject, QTimer
+
+    class _FirstPaint(QObject):
+        done = False
+
+        def eventFilter(self, obj: Any, ev: Any) -> bool:
+            if ev.type() == QEvent.Type.Paint and not self.done:
+                self.done = True
+                print("first-paint", flush=True)
+                QTimer.singleShot(0, qt_app.quit)
+            return False
+
+    spy = _FirstPaint(window)
+    window.installEventFilter(spy)
+
+
+class BackgroundServices:
+    """Agent triggers, playbooks and (when enabled) the webhook listener, started after the first paint.
+
+    Started on a worker thread so the window never waits for them; stopped when the window closes.
+    """
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.platform: Any = None
+        self.sync: Any = None
+        self._thread: Any = None
+
+    def start_soon(self) -> None:
+        import threading
+
+        self._thread = threading.Thread(target=self._start, name="ionflux-background", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        import logging
+
+        from ionflux.app.platform import Platform
+
+        try:
+            settings = self.app.settings.values()
+            port = int(settings["webhooks.port"]) if settings["webhooks.enabled"] else None
+            platform = Platform(self.app, webhook_port=port, schedules=bool(settings["scheduler.enabled"]))
+            platform.start()
+            self.platform = self.app.platform = platform
+        except Exception:
+            logging.getLogger(__name__).exception("background services did not start")
+        try:
+            from ionflux.sync.worker import SyncWorker
+
+            worker = SyncWorker(self.app.store, self.app.secrets)
+            worker.start()
+            self.sync = worker
+        except Exception:
+            logging.getLogger(__name__).exception("the sync worker did not start")
+
+    def sync_status(self) -> tuple[str, str]:
+        """(text, state) for the status bar: state is off, ok, syncing, offline or error."""
+        if self.sync is None:
+            return "sync off", "off"
+        status = self.sync.status()
+        state = {"online": "syncing" if status.pending else "ok", "offline": "offline", "error": "error"}.get(
+            status.state, "off")
+        text = "sync off" if status.state == "signed out" else status.line()
+        return text, state
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._thread.join(10)
+        if self.sync is not None:
+            self.sync.stop()
+        if self.platform is not None:
+            self.platform.stop()
+
+
+def start_idle_gc(window: Any) -> Any:
+    """Move full garbage collections to idle moments (see ionflux.ui.idle_gc)."""
+    from ionflux.ui.idle_gc import IdleCollector
+
+    collector = IdleCollector(window)
+    collector.start()
+    return collector

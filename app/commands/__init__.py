@@ -11,13 +11,19 @@ def load_all() -> CommandRegistry:
     """Import every command module (each registers its commands on import) and return the registry."""
     from ionflux.app.commands import (  # noqa: F401
         agents,
+        backend,
         chat,
         data,
         pages,
+        platform,
+        playbooks,
+        screenshot,
         search,
         secrets,
         sentinel,
         settings,
+        sync,
+        ui,
         users,
         workspaces,
     )
