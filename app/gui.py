@@ -127,7 +127,7 @@ def _quit_after_first_paint(window: Any, qt_app: Any) -> None:
 
 
 class BackgroundServices:
-    """Agent triggers, playbooks and (when enabled) the webhook listener, started after the first paint.
+    """Agent triggers, playbooks, the webhook listener (when enabled), a warm local model and the sync worker.
 
     Started on a worker thread so the window never waits for them; stopped when the window closes.
     """
@@ -149,8 +149,8 @@ class BackgroundServices:
 
         from ionflux.app.platform import Platform
 
+        settings = self.app.settings.values()
         try:
-            settings = self.app.settings.values()
             port = int(settings["webhooks.port"]) if settings["webhooks.enabled"] else None
             platform = Platform(self.app, webhook_port=port, schedules=bool(settings["scheduler.enabled"]))
             platform.start()
@@ -165,6 +165,11 @@ class BackgroundServices:
             self.sync = worker
         except Exception:
             logging.getLogger(__name__).exception("the sync worker did not start")
+        try:
+            if settings["llm.preload_local_model"]:
+                self.app.router.local().load()  # a warm model: no load while the user waits for an answer
+        except Exception:
+            logging.getLogger(__name__).exception("the local model could not be preloaded")
 
     def sync_status(self) -> tuple[str, str]:
         """(text, state) for the status bar: state is off, ok, syncing, offline or error."""

@@ -3,6 +3,8 @@
 Budgets (ARCHITECTURE.md): first painted window < 1 s (model loaded lazily); a page of 2,000
 blocks opens < 0.5 s; the longest event-loop stall while a local LLM answer streams, and while
 10,000 outbox events are committed and drained, < 50 ms (measured with a 5 ms timer heartbeat).
+The answer is measured twice: with the model loaded by the question itself (the first question
+asked right at start-up), and with it preloaded in the background as the app does after start.
 
 Run: .venv/bin/python benchmarks/bench_ui.py
 """
@@ -167,7 +169,22 @@ def bench_big_page(window, app) -> None:  # type: ignore[no-untyped-def]
           f"longest {frames[-1] * 1000:.1f} ms")
 
 
-def bench_llm_stream(window) -> None:  # type: ignore[no-untyped-def]
+def bench_model_preload(window, app) -> None:  # type: ignore[no-untyped-def]
+    """What the window does a moment after it opens (llm.preload_local_model): load the model off the GUI thread."""
+    provider = app.router.local()
+    provider.close()  # start cold again
+    heartbeat = Heartbeat()
+    done = threading.Event()
+    heartbeat.start()
+    started = time.perf_counter()
+    threading.Thread(target=lambda: (provider.load(), done.set())).start()
+    pump(done.is_set, 120)
+    stall = heartbeat.stop()
+    print(f"preloading the local model in the background ({time.perf_counter() - started:.2f} s) while the window "
+          f"is idle: longest stall {stall:.1f} ms (budget < 50 ms)")
+
+
+def bench_llm_stream(window, label: str) -> None:  # type: ignore[no-untyped-def]
     window.chat_commands.ask_max_tokens = 120
     window.chat_commands.ask_seed = 3
     heartbeat = Heartbeat()
@@ -179,7 +196,7 @@ def bench_llm_stream(window) -> None:  # type: ignore[no-untyped-def]
     pump(lambda: any(r.sender_type == "system" and not r.local for r in window.chat_vm.thread_rows), 180)
     stall = heartbeat.stop()
     print(f"local LLM answer streaming into a thread ({len(pieces)} updates in {time.perf_counter() - started:.1f} s, "
-          f"model loaded lazily): longest event-loop stall {stall:.1f} ms (budget < 50 ms)")
+          f"{label}): longest event-loop stall {stall:.1f} ms (budget < 50 ms)")
 
 
 def bench_outbox(window, app) -> None:  # type: ignore[no-untyped-def]
@@ -250,7 +267,10 @@ def main() -> None:
         demo_page = next(p.id for p in window.workspace_vm.pages if p.title == "Q4 Campaign Planning")
         window.open_page(demo_page)
         pump(lambda: window.canvas_vm.page_id == demo_page, 10)
-        bench_llm_stream(window)
+        bench_llm_stream(window, "model loaded by the question itself")
+        window.chat_vm.close_thread()
+        bench_model_preload(window, app)
+        bench_llm_stream(window, "model preloaded after start, as the app does")
         bench_outbox(window, app)
         collector.stop()
         window.close()

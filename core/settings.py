@@ -29,6 +29,9 @@ SPEC: tuple[Setting, ...] = (
     Setting("llm.local_model_path", str, "", "A GGUF file to use instead of the bundled SmolLM2 model"),
     Setting("llm.local_n_ctx", int, 4096, "Context length of the local model"),
     Setting("llm.local_n_threads", int, 0, "CPU threads for the local model (0: all cores but one, for the window)"),
+    Setting("llm.preload_local_model", bool, True,
+            "Load the local model in the background a moment after the window opens (the first answer is quicker "
+            "and loading never competes with the window's work)"),
     Setting("llm.openai_base_url", str, "https://api.openai.com/v1", "OpenAI-compatible API base URL"),
     Setting("llm.openai_api_key_secret_ref", str, "openai_api_key", "Keyring reference of the OpenAI key"),
     Setting("llm.anthropic_base_url", str, "https://api.anthropic.com", "Anthropic API base URL"),

@@ -57,6 +57,9 @@ from ionflux.ui.theme import THEME_NAMES, Theme, apply_theme, icon_path, load_th
 from ionflux.ui.workspace_vm import LibraryItem, WorkspaceViewModel
 
 THEME_KEY = "ui.theme"
+#: When the window prepares widgets it has not shown yet (after the first paint, before anyone clicks).
+WARM_UP_MS = 400
+
 MENUS = (("File", ("page.create", "palette.open")), ("Edit", ("edit.undo", "edit.redo", "canvas.copy", "canvas.cut",
          "canvas.paste", "canvas.duplicate", "canvas.delete", "canvas.select_all")),
          ("Canvas", ("canvas.new_block", "canvas.edit_block", "canvas.run_block", "canvas.bring_front",
@@ -203,7 +206,12 @@ class MainWindow(QMainWindow):
             self.canvas_pane.add_tool(button)
 
     def start(self) -> None:
-        """Load the workspace (inline: the first paint shows it) and restore drafts and layout."""
+        """Load the workspace (inline: the first paint shows it) and restore drafts and layout.
+
+        Widgets shown later for the first time (the thread panel) are prepared shortly after the
+        first paint, so opening them never stalls the event loop.
+        """
+        QTimer.singleShot(WARM_UP_MS, self.chat.thread.prepare)
         with self.ops.inline():
             self.drafts.load()
             self.canvas_pane.scene.drafts = {uuid.UUID(k): v for k, v in self.drafts.get("blocks").items()}
