@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ionflux.core.errors import ValidationError
-from ionflux.core.yamltext import key_positions, load_yaml
+from ionflux.core.yamltext import key_positions, load_yaml, locate
 
 TOP_KEYS = ("inputs", "triggers", "timeout_seconds", "llm")
 TRIGGER_CONFIG_KEYS = ("cron_expression", "webhook_path_suffix", "kafka_topic_name", "kafka_consumer_group_suffix",
@@ -158,12 +158,7 @@ def resolve_config(definition: Mapping[str, Any], yaml_text: str, runtime: Mappi
     positions = key_positions(yaml_text)
 
     def problem(message: str, *path: str) -> None:
-        line, col = positions.get(tuple(path), (0, 0))
-        if not line:
-            for n in range(len(path) - 1, 0, -1):
-                line, col = positions.get(tuple(path[:n]), (0, 0))
-                if line:
-                    break
+        line, col = locate(positions, tuple(path))
         problems.append(ConfigProblem(message, tuple(path), line, col))
 
     doc = load_yaml(yaml_text, source) if yaml_text.strip() else {}

@@ -10,10 +10,12 @@ first JSON input).
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import logging
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ionflux.agents.dispatch import RunDispatcher
@@ -48,6 +50,16 @@ class EventTriggers:
         self.dispatcher = dispatcher
         self._routes: list[tuple[uuid.UUID, uuid.UUID, dict[str, Any], str]] = []
         self._unsubscribe: Callable[[], None] | None = None
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def muted(self) -> Iterator[None]:
+        """Fire nothing for what this thread commits inside (loading history, not living it)."""
+        self._local.muted = True
+        try:
+            yield
+        finally:
+            self._local.muted = False
 
     def start(self) -> None:
         self.sync()
@@ -81,6 +93,8 @@ class EventTriggers:
         return len(routes)
 
     def on_event(self, event: PlatformEvent) -> None:
+        if getattr(self._local, "muted", False):
+            return
         if getattr(event, "remote", False):
             if event.event_type.startswith("ionflux.agent.configuration."):
                 self.sync()

@@ -6,6 +6,7 @@ first use so ``ionflux --help`` and ``--version`` stay instant.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from functools import cached_property
 from pathlib import Path
@@ -48,6 +49,8 @@ class App:
         #: The ``app.platform.Platform`` this process runs in the background (the window's), so
         #: commands such as ``demo`` use it instead of starting a second one; None headless.
         self.platform: Any = None
+        #: Set once that background platform has started (or failed to); None when there is none.
+        self.platform_ready: threading.Event | None = None
 
     @cached_property
     def store(self) -> Store:

@@ -20,10 +20,12 @@ from ionflux.app.platform import Platform
 from ionflux.core.demo import seed_demo
 from ionflux.core.errors import ValidationError
 from ionflux.core.models import RunStatus, TriggerType
+from ionflux.sync.remote import load_profile
 
 SENTINEL_CONFIG = "EcoThreads Boutique - Sales Sentinel Config"
 LIVE_HOURS_BEFORE_INCIDENT = 2
 DEMO_TIME_SCALE = 1 / 600  # a playbook's hour-long wait takes six seconds
+PLATFORM_WAIT_S = 30.0
 
 
 @dataclass
@@ -73,8 +75,8 @@ def run_demo(app: App, *, days: int = 3, incident: str = "checkout_collapse", se
                               where="--incident")
     started = time.monotonic()
     summary = DemoSummary()
-    seed_demo(app.ctx)
-    app.reset_user()
+    if seed_demo(app.ctx).user_id != app.user_id:
+        app.reset_user()  # only then: the window's services keep working on the same objects
     ws = app.workspace("Demo Workspace")
     config = app.agent_configs.find(ws.id, SENTINEL_CONFIG)
     day0 = day_start(days)
@@ -86,23 +88,26 @@ def run_demo(app: App, *, days: int = 3, incident: str = "checkout_collapse", se
     live = [d for d in deliveries if d.at >= live_from]
     intake = ShopifyIntake(app.ctx)
 
+    if app.platform_ready is not None:  # in the window: its platform (and sync worker) may still be starting
+        app.platform_ready.wait(PLATFORM_WAIT_S)
+    own = app.platform is None
+    platform = Platform(app, schedules=False, sync=True) if own else app.platform
+
     progress(f"loading {days} days of shop history…")
     points = []
-    for d in history:
-        if d.topic == "metrics":
-            points.append(d.payload)
-        elif d.topic.startswith(("orders/", "products/", "app/", "themes/")):
-            intake.ingest(ws.id, d.topic, d.payload)
-            summary.history_orders += d.topic.startswith("orders/")
-    progress("warming up the Sales Sentinel on the history…")
-    app.runtime.run(config.id, {"performance_metric_payload": {"points": points}, "backfill": True},
-                    trigger_type=TriggerType.SCHEDULE)
+    with platform.triggers.events.muted():  # history is loaded, not lived: no agent reacts to each old order
+        for d in history:
+            if d.topic == "metrics":
+                points.append(d.payload)
+            elif d.topic.startswith(("orders/", "products/", "app/", "themes/")):
+                intake.ingest(ws.id, d.topic, d.payload)
+                summary.history_orders += d.topic.startswith("orders/")
+        progress("warming up the Sales Sentinel on the history…")
+        app.runtime.run(config.id, {"performance_metric_payload": {"points": points}, "backfill": True},
+                        trigger_type=TriggerType.SCHEDULE)
 
-    own = app.platform is None  # the window runs its own platform and sync worker: use those
-    platform = Platform(app, schedules=False) if own else app.platform
-    scale, platform.playbooks.time_scale = platform.playbooks.time_scale, DEMO_TIME_SCALE
+    signed_in = load_profile(app.store) is not None
     live_started = time.time()
-    worker = _sync_worker(app) if own else None
     if own:
         platform.start()
     alerts_channel = app.chat.channel(ws.id, "alerts")
@@ -110,19 +115,19 @@ def run_demo(app: App, *, days: int = 3, incident: str = "checkout_collapse", se
     try:
         progress(f"streaming the live evening: {len(live)} events, {incident.replace('_', ' ')} at "
                  f"{incident_at:%H:%M} UTC…")
-        for d in live:
-            intake.ingest(ws.id, d.topic, d.payload)
-            summary.live_events += 1
-        platform.drain()
+        with platform.playbooks.compressed(ws.id, DEMO_TIME_SCALE):
+            for d in live:
+                intake.ingest(ws.id, d.topic, d.payload)
+                summary.live_events += 1
+            platform.drain()
     finally:
-        platform.playbooks.time_scale = scale
         if own:
             platform.stop()
-        if worker is not None:
-            worker.stop()
-    if worker is not None:
+    if signed_in and own:
         progress("pushing what is left to the backend…")
         summary.synced = _sync_now(app)
+    elif signed_in:
+        summary.synced = "the window's sync worker pushes it (see the status bar)"
 
     runs = [r for r in app.run_logs.list(config.id, limit=10_000) if r.start_time.timestamp() >= live_started]
     summary.sentinel_runs = len(runs)
@@ -139,22 +144,12 @@ def run_demo(app: App, *, days: int = 3, incident: str = "checkout_collapse", se
                       if m.id not in before]
     pb = app.playbooks.find(ws.id, "Abandoned Cart Recovery")
     for run in app.playbooks.runs(pb.id, limit=1000):
+        if run.created_at.timestamp() < live_started:
+            continue
         summary.playbook_runs.append({"status": run.status.value, "converted": run.converted,
                                       "steps": [h["step_id"] for h in run.history_json]})
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def _sync_worker(app: App) -> Any:
-    """The background sync worker when this device is signed in to a backend, else None."""
-    from ionflux.sync.remote import load_profile
-    from ionflux.sync.worker import SyncWorker
-
-    if load_profile(app.store) is None:
-        return None
-    worker = SyncWorker(app.store, app.secrets)
-    worker.start()
-    return worker
 
 
 def _sync_now(app: App) -> str:

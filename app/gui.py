@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import threading
 from typing import Any
 
 from ionflux.app.context import App
@@ -12,8 +14,8 @@ from ionflux.core.errors import IonfluxError
 UI_SETTINGS_FILE = "ui.ini"
 EXIT_AFTER_PAINT_ENV = "IONFLUX_EXIT_AFTER_FIRST_PAINT"
 BACKGROUND_DELAY_MS = 1500
-THEME_KEY = "ui.theme"
-KEYBINDINGS_KEY = "ui.keybindings"
+log = logging.getLogger(__name__)
+
 FETCH_TIMEOUT_S = 10.0
 MAX_FETCH_BYTES = 20 * 1024 * 1024
 
@@ -28,6 +30,8 @@ def _needs_display() -> str | None:
 
 def preferred_theme(app: App) -> str:
     """The theme chosen on this device, else the user's profile preference (the demo user prefers dark)."""
+    from ionflux.core.settings import THEME_KEY
+
     chosen = app.store.get_local(THEME_KEY)
     if chosen in ("dark", "light"):
         return str(chosen)
@@ -56,6 +60,7 @@ def fetch_url(url: str) -> bytes:
 def build_window(app: App, *, fetch: Any = fetch_url) -> Any:
     """Create (but do not show) the main window on ``app``'s data; a QApplication must exist."""
     from ionflux.app.commands import load_all
+    from ionflux.core.settings import KEYBINDINGS_KEY
     from ionflux.ui.main_window import MainWindow
     from ionflux.ui.qt import QApplication
     from ionflux.ui.theme import apply_theme, load_theme
@@ -127,49 +132,52 @@ def _quit_after_first_paint(window: Any, qt_app: Any) -> None:
 
 
 class BackgroundServices:
-    """Agent triggers, playbooks, the webhook listener (when enabled), a warm local model and the sync worker.
+    """Agent triggers, playbooks, the webhook listener (when enabled), the sync worker, a warm local model.
 
-    Started on a worker thread so the window never waits for them; stopped when the window closes.
+    Started on worker threads so the window never waits for them; stopped when the window closes.
     """
 
     def __init__(self, app: App) -> None:
         self.app = app
         self.platform: Any = None
-        self.sync: Any = None
         self._thread: Any = None
+        app.platform_ready = threading.Event()
+
+    @property
+    def sync(self) -> Any:
+        return self.platform.sync if self.platform is not None else None
 
     def start_soon(self) -> None:
-        import threading
-
         self._thread = threading.Thread(target=self._start, name="ionflux-background", daemon=True)
         self._thread.start()
 
     def _start(self) -> None:
-        import logging
-
         from ionflux.app.platform import Platform
 
         settings = self.app.settings.values()
+        port = int(settings["webhooks.port"]) if settings["webhooks.enabled"] else None
+        schedules = bool(settings["scheduler.enabled"])
         try:
-            port = int(settings["webhooks.port"]) if settings["webhooks.enabled"] else None
-            platform = Platform(self.app, webhook_port=port, schedules=bool(settings["scheduler.enabled"]))
+            try:
+                platform = Platform(self.app, webhook_port=port, schedules=schedules, sync=True)
+            except OSError:  # the port is taken (another IONFLUX?): everything else still runs
+                log.exception("the webhook listener could not start on port %s", port)
+                platform = Platform(self.app, schedules=schedules, sync=True)
             platform.start()
             self.platform = self.app.platform = platform
         except Exception:
-            logging.getLogger(__name__).exception("background services did not start")
-        try:
-            from ionflux.sync.worker import SyncWorker
+            log.exception("background services did not start")
+        finally:
+            assert self.app.platform_ready is not None
+            self.app.platform_ready.set()
+        if settings["llm.preload_local_model"]:  # its own thread: closing the window never waits for it
+            threading.Thread(target=self._preload, name="ionflux-preload", daemon=True).start()
 
-            worker = SyncWorker(self.app.store, self.app.secrets)
-            worker.start()
-            self.sync = worker
-        except Exception:
-            logging.getLogger(__name__).exception("the sync worker did not start")
+    def _preload(self) -> None:
         try:
-            if settings["llm.preload_local_model"]:
-                self.app.router.local().load()  # a warm model: no load while the user waits for an answer
+            self.app.router.local().load()  # a warm model: no load while the user waits for an answer
         except Exception:
-            logging.getLogger(__name__).exception("the local model could not be preloaded")
+            log.exception("the local model could not be preloaded")
 
     def sync_status(self) -> tuple[str, str]:
         """(text, state) for the status bar: state is off, ok, syncing, offline or error."""
@@ -184,8 +192,6 @@ class BackgroundServices:
     def stop(self) -> None:
         if self._thread is not None:
             self._thread.join(10)
-        if self.sync is not None:
-            self.sync.stop()
         if self.platform is not None:
             self.platform.stop()
 

@@ -1,4 +1,4 @@
-"""Everything that runs by itself while IONFLUX is open: triggers, playbooks and the webhook listener.
+"""Everything that runs by itself while IONFLUX is open: triggers, playbooks, the webhook listener, sync.
 
 The window, ``ionflux serve`` and ``ionflux demo`` all start the same :class:`Platform` on an
 :class:`~ionflux.app.context.App`, so an order that arrives by webhook reaches the Sales Sentinel
@@ -15,6 +15,7 @@ from ionflux.agents.playbooks.actions import Channels
 from ionflux.agents.playbooks.engine import PlaybookEngine
 from ionflux.agents.triggers import TriggerService
 from ionflux.app.context import App
+from ionflux.sync.worker import SyncWorker
 
 log = logging.getLogger(__name__)
 
@@ -26,11 +27,11 @@ class Platform:
         app: The application.
         webhook_port: Port of the loopback HTTP listener (agent and Shopify webhooks); None for none.
         schedules: Run scheduled triggers.
-        playbook_time_scale: Multiplies playbook delays (demos compress hours into seconds).
+        sync: Run the sync worker (it idles as "signed out" until ``ionflux sync login``).
     """
 
     def __init__(self, app: App, *, webhook_port: int | None = None, schedules: bool = True,
-                 playbook_time_scale: float = 1.0) -> None:
+                 sync: bool = False) -> None:
         self.app = app
         self.triggers = TriggerService(app.runtime, app.secrets, schedules=schedules, webhook_port=webhook_port)
         self.shopify = ShopifyWebhooks(app.ctx, app.secrets)
@@ -41,7 +42,8 @@ class Platform:
                                   app.secrets.get_optional(str(settings.get("whatsapp.access_token_secret_ref"))))
         channels = Channels(whatsapp=whatsapp, run_agent=app.runtime.run)
         schedule = self.triggers.scheduler.schedule_once if self.triggers.scheduler is not None else None
-        self.playbooks = PlaybookEngine(app.ctx, channels, schedule=schedule, time_scale=playbook_time_scale)
+        self.playbooks = PlaybookEngine(app.ctx, channels, schedule=schedule)
+        self.sync: SyncWorker | None = SyncWorker(app.store, app.secrets) if sync else None
 
     @property
     def url(self) -> str | None:
@@ -50,6 +52,8 @@ class Platform:
     def start(self) -> None:
         self.triggers.start()
         self.playbooks.start()
+        if self.sync is not None:
+            self.sync.start()
 
     def drain(self, timeout_s: float = 600.0) -> None:
         """Wait until queued agent runs and playbook steps are done (demos, tests)."""
@@ -64,5 +68,7 @@ class Platform:
             time.sleep(0.05)
 
     def stop(self) -> None:
+        if self.sync is not None:
+            self.sync.stop()
         self.playbooks.stop()
         self.triggers.stop()

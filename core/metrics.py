@@ -38,19 +38,7 @@ class Metrics:
     def add(self, workspace_id: uuid.UUID, metric: str, bucket_start: datetime, value: float, *,
             mode: str = "sum") -> None:
         """Fold ``value`` into a bucket: ``sum`` adds (counts, GMV); ``mean`` averages (rates, latency)."""
-        with self.ctx.store.unit_of_work(user_id=self.ctx.user_id) as uow:
-            row = uow.session.scalar(select(MetricPoint).where(MetricPoint.workspace_id == workspace_id,
-                                                               MetricPoint.metric == metric,
-                                                               MetricPoint.bucket_start == bucket_start))
-            if row is None:
-                uow.add(MetricPoint(workspace_id=workspace_id, metric=metric, bucket_start=bucket_start,
-                                    value=float(value), samples=1, scored=False))
-            elif mode == "mean":
-                row.value = (row.value * row.samples + float(value)) / (row.samples + 1)
-                row.samples += 1
-            else:
-                row.value += float(value)
-                row.samples += 1
+        self.add_many(workspace_id, [(metric, bucket_start, value, mode)])
 
     def add_many(self, workspace_id: uuid.UUID, points: list[tuple[str, datetime, float, str]]) -> None:
         """Fold many ``(metric, bucket_start, value, mode)`` contributions in one transaction."""

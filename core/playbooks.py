@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from ionflux.core import validation as v
 from ionflux.core.context import Context
-from ionflux.core.errors import NotFoundError, ValidationError
+from ionflux.core.errors import ConflictError, NotFoundError, ValidationError
 from ionflux.core.models import Playbook, PlaybookActionType, PlaybookRun, PlaybookRunStatus, PlaybookStatus
 from ionflux.core.workspaces import require_member
-from ionflux.core.yamltext import key_positions, load_yaml
+from ionflux.core.yamltext import key_positions, load_yaml, locate
 
 CONDITION_OPERATORS = ("gt", "lt", "gte", "lte", "eq", "ne", "contains", "in")
 MAX_STEPS = 200
@@ -109,20 +109,35 @@ def _check_immediate_cycles(steps: list[dict[str, Any]], edges: dict[str, list[s
 YAML_FIELDS = ("name", "description_text", "status", "trigger_event_schema_json", "steps_json_array")
 
 
+def to_doc(pb: Playbook) -> dict[str, Any]:
+    """A playbook's editable fields (its YAML form, as data)."""
+    return {"name": pb.name, "description_text": pb.description_text, "status": pb.status.value,
+            "trigger_event_schema_json": pb.trigger_event_schema_json, "steps_json_array": pb.steps_json_array}
+
+
 def to_yaml(pb: Playbook) -> str:
     """A playbook in its editable YAML form."""
     import yaml
 
-    doc = {"name": pb.name, "description_text": pb.description_text, "status": pb.status.value,
-           "trigger_event_schema_json": pb.trigger_event_schema_json, "steps_json_array": pb.steps_json_array}
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
+    return yaml.safe_dump(to_doc(pb), sort_keys=False, allow_unicode=True, width=110)
+
+
+def _checked(name: Any, description: Any, status: Any, trigger: Any, steps: Any) -> dict[str, Any]:
+    """The column values of a playbook, validated (``status`` None is left out)."""
+    values = {"name": v.name(name),
+              "description_text": v.text(description, "description_text", max_len=5000, required=False),
+              "trigger_event_schema_json": validate_trigger(trigger),
+              "steps_json_array": validate_steps(steps)}
+    if status is not None:
+        values["status"] = v.enum_value(PlaybookStatus, status, "status")
+    return values
 
 
 def parse_yaml(text: str, source: str = "playbook.yaml") -> dict[str, Any]:
     """Check a playbook's YAML form: every error names ``source:line:column`` and the field.
 
     Returns:
-        The checked values, keyed like the model's columns.
+        The checked values, keyed like the model's columns (no ``status`` when the text has none).
     """
     doc = load_yaml(text, source)
     if not isinstance(doc, Mapping):
@@ -132,26 +147,21 @@ def parse_yaml(text: str, source: str = "playbook.yaml") -> dict[str, Any]:
         unknown = sorted(set(map(str, doc)) - set(YAML_FIELDS))
         if unknown:
             raise ValidationError(f"unknown field (expected one of {', '.join(YAML_FIELDS)})", where=unknown[0])
-        return {"name": v.name(doc.get("name")),
-                "description_text": v.text(doc.get("description_text"), "description_text", max_len=5000,
-                                           required=False),
-                "status": v.enum_value(PlaybookStatus, doc.get("status", "draft"), "status"),
-                "trigger_event_schema_json": validate_trigger(doc.get("trigger_event_schema_json")),
-                "steps_json_array": validate_steps(doc.get("steps_json_array"))}
+        return _checked(doc.get("name"), doc.get("description_text"), doc.get("status"),
+                        doc.get("trigger_event_schema_json"), doc.get("steps_json_array"))
     except ValidationError as exc:
-        line, column = _locate(key_positions(text), exc.where or "")
-        raise ValidationError(f"{exc.where}: {exc.message}" if exc.where else exc.message,
-                              where=f"{source}:{line}:{column}") from None
+        field = exc.where or ""
+        path = tuple(p for p in field.replace("[", ".").replace("]", "").split(".") if p)
+        line, column = locate(key_positions(text), path)
+        raise ValidationError(f"{field}: {exc.message}" if field else exc.message,
+                              where=f"{source}:{line or 1}:{column or 1}") from None
 
 
-def _locate(positions: dict[tuple[str, ...], tuple[int, int]], field: str) -> tuple[int, int]:
-    """Line and column of a field path such as ``steps_json_array[2].action_type`` (its nearest known parent)."""
-    path = tuple(p for p in field.replace("[", ".").replace("]", "").split(".") if p)
-    while path:
-        if path in positions:
-            return positions[path]
-        path = path[:-1]
-    return 1, 1
+def _require_unique_name(session: Any, workspace_id: uuid.UUID, name: str, playbook_id: uuid.UUID | None) -> None:
+    clash = session.scalar(select(Playbook.id).where(Playbook.workspace_id == workspace_id, Playbook.name == name,
+                                                     Playbook.id != playbook_id))
+    if clash is not None:
+        raise ConflictError(f"the workspace already has a playbook named {name!r}", where="name")
 
 
 class Playbooks:
@@ -162,15 +172,10 @@ class Playbooks:
 
     def create(self, workspace_id: uuid.UUID, name: str, trigger: dict[str, Any], steps: list[dict[str, Any]], *,
                description: str | None = None, status: str | PlaybookStatus = PlaybookStatus.DRAFT) -> Playbook:
-        values = {
-            "name": v.name(name),
-            "trigger_event_schema_json": validate_trigger(trigger),
-            "steps_json_array": validate_steps(steps),
-            "description_text": v.text(description, "description_text", max_len=5000, required=False),
-            "status": v.enum_value(PlaybookStatus, status, "status"),
-        }
+        values = _checked(name, description, status, trigger, steps)
         with self.ctx.write() as uow:
             require_member(uow.session, workspace_id, self.ctx.user_id)
+            _require_unique_name(uow.session, workspace_id, values["name"], None)
             pb = uow.add(Playbook(workspace_id=workspace_id, created_by_user_id=self.ctx.user_id,
                                   performance_metrics_json={"total_triggered": 0, "total_completed": 0,
                                                             "conversion_rate": None}, **values))
@@ -182,6 +187,7 @@ class Playbooks:
             pb = self._get(uow.session, playbook_id)
             if name is not None:
                 pb.name = v.name(name)
+                _require_unique_name(uow.session, pb.workspace_id, pb.name, pb.id)
             if trigger is not None:
                 pb.trigger_event_schema_json = validate_trigger(trigger)
             if steps is not None:
@@ -195,6 +201,7 @@ class Playbooks:
         values = parse_yaml(text, source)
         with self.ctx.write() as uow:
             pb = self._get(uow.session, playbook_id)
+            _require_unique_name(uow.session, pb.workspace_id, values["name"], pb.id)
             for key, value in values.items():
                 setattr(pb, key, value)
         return pb

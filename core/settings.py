@@ -14,6 +14,10 @@ from ionflux.core.errors import ValidationError
 from ionflux.core.store import Store
 
 SETTINGS_KEY = "device_settings"
+#: Device-local keys (``store.set_local``) of the window's choices: the theme (``"dark"``/``"light"``) and the
+#: user's key bindings (``{command_id: "Ctrl+P" | ""}``), read by the window and the ``keybind`` command.
+THEME_KEY = "ui.theme"
+KEYBINDINGS_KEY = "ui.keybindings"
 
 
 @dataclass(frozen=True)

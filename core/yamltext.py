@@ -79,6 +79,15 @@ def _at(source: str, ev: yaml.Event) -> str:
     return f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
 
 
+def locate(positions: dict[tuple[str, ...], tuple[int, int]], path: tuple[str, ...]) -> tuple[int, int]:
+    """(line, column) of ``path`` in :func:`key_positions`' map, else of its nearest parent; (0, 0) if none."""
+    while path:
+        if path in positions:
+            return positions[path]
+        path = path[:-1]
+    return 0, 0
+
+
 def key_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
     """(line, column), 1-based, of every mapping key path in ``text``, for located errors.
 

@@ -17,8 +17,6 @@ from ionflux.ui.qt import QAction, QKeySequence, QObject, Qt, QWidget, Signal
 
 log = logging.getLogger(__name__)
 
-#: Device-local key (``store.set_local``) of the user's key bindings: ``{command_id: "Ctrl+P" | ""}``.
-KEYBINDINGS_KEY = "ui.keybindings"
 #: Command id prefixes bound on a widget rather than the whole window.
 LOCAL_SCOPES = ("canvas.",)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -13,18 +12,15 @@ from ionflux.ui.ops import Op, OpRunner
 from ionflux.ui.qt import QObject, Signal
 from ionflux.ui.services import Services
 
-#: The progress "fraction" that marks a piece of streamed LLM text rather than progress.
-TOKEN = -1.0
-
 
 @dataclass
 class RunHandle:
-    """A run in progress: its op (for cancel), its configuration and, once known, its run id."""
+    """A run in progress: its op (for cancel), its configuration and its run id (chosen before it starts)."""
 
     op: Op
     config_id: uuid.UUID
     label: str
-    run_id: uuid.UUID | None = None
+    run_id: uuid.UUID
 
 
 class RunCenter(QObject):
@@ -32,7 +28,7 @@ class RunCenter(QObject):
 
     Signals:
         started(uuid.UUID): a configuration's run was queued (config id).
-        progressed(uuid.UUID, object, float, str): config id, run id (or None), fraction, message.
+        progressed(uuid.UUID, object, float, str): config id, run id, fraction, message.
         finished(uuid.UUID, object, object): config id, the RunResult (or None) and the exception (or None).
         changed(): the set of running runs changed (the status bar listens).
     """
@@ -58,24 +54,24 @@ class RunCenter(QObject):
         Progress, the run's LLM text as it streams (``on_token``) and the outcome come back on the GUI thread.
         """
         values = dict(inputs or {})
+        run_id = uuid.uuid4()  # known before the run starts: progress and tokens need not carry it
 
         def work(op: Op) -> Any:
-            def progress(run_id: uuid.UUID, fraction: float, message: str) -> None:
-                op.report(fraction, f"{run_id}|{message}")
-
-            def token(run_id: uuid.UUID, piece: str) -> None:
-                op.report(TOKEN, f"{run_id}|{piece}")
+            def token(_run_id: uuid.UUID, piece: str) -> None:
+                self.ops.relay(on_token, piece)  # type: ignore[arg-type]
 
             return self.services.runtime.run(config_id, values, trigger_type=trigger, cancel=op.token,
-                                             on_progress=progress, dry_run=dry_run,
+                                             on_progress=lambda _run_id, fraction, message: op.report(fraction,
+                                                                                                      message),
+                                             dry_run=dry_run, run_id=run_id,
                                              on_token=token if on_token is not None else None)
 
         box: list[RunHandle] = []
         op = self.ops.run(work, label=label or "running an agent", pass_op=True, cancellable=True, visible=True,
-                          on_progress=lambda f, m: self._progress(box[0], f, m, on_progress, on_token),
+                          on_progress=lambda f, m: self._progress(box[0], f, m, on_progress),
                           on_success=lambda result: self._finish(box[0], result, None, on_done),
                           on_failure=lambda exc: self._finish(box[0], None, exc, on_done))
-        handle = RunHandle(op, config_id, label)
+        handle = RunHandle(op, config_id, label, run_id)
         box.append(handle)
         self.running.append(handle)
         self.started.emit(config_id)
@@ -93,19 +89,10 @@ class RunCenter(QObject):
         return any(h.config_id == config_id for h in self.running)
 
     def _progress(self, handle: RunHandle, fraction: float, message: str,
-                  on_progress: Callable[[uuid.UUID, float, str], Any] | None,
-                  on_token: Callable[[str], Any] | None) -> None:
-        run_text, _, text = message.partition("|")
-        if handle.run_id is None and run_text:
-            with contextlib.suppress(ValueError):
-                handle.run_id = uuid.UUID(run_text)
-        if fraction == TOKEN:
-            if on_token is not None:
-                on_token(text)
-            return
-        self.progressed.emit(handle.config_id, handle.run_id, fraction, text)
-        if on_progress is not None and handle.run_id is not None:
-            on_progress(handle.run_id, fraction, text)
+                  on_progress: Callable[[uuid.UUID, float, str], Any] | None) -> None:
+        self.progressed.emit(handle.config_id, handle.run_id, fraction, message)
+        if on_progress is not None:
+            on_progress(handle.run_id, fraction, message)
 
     def _finish(self, handle: RunHandle, result: Any, exc: BaseException | None,
                 on_done: Callable[[Any, BaseException | None], Any] | None) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 from ionflux.core.commands import Command, CommandRegistry
 from ionflux.core.errors import IonfluxError
 from ionflux.core.models import PlatformEvent, TriggerType
-from ionflux.ui.actions import KEYBINDINGS_KEY, ActionHub, KeyMap, attach_window, detach_window
+from ionflux.core.settings import THEME_KEY
+from ionflux.ui.actions import ActionHub, KeyMap, attach_window, detach_window
 from ionflux.ui.agent_runs import RunCenter
 from ionflux.ui.alerts import alert_for
 from ionflux.ui.canvas.media import Fetch, MediaCache
@@ -56,7 +57,6 @@ from ionflux.ui.status import StatusArea
 from ionflux.ui.theme import THEME_NAMES, Theme, apply_theme, icon_path, load_theme
 from ionflux.ui.workspace_vm import LibraryItem, WorkspaceViewModel
 
-THEME_KEY = "ui.theme"
 #: When the window prepares widgets it has not shown yet (after the first paint, before anyone clicks).
 WARM_UP_MS = 400
 
@@ -441,4 +441,4 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-__all__ = ["KEYBINDINGS_KEY", "THEME_KEY", "MainWindow"]
+__all__ = ["MainWindow"]

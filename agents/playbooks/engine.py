@@ -12,11 +12,12 @@ completes the run. Every step output carries ``cart_recovered`` when the trigger
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import logging
 import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import Any
@@ -58,7 +59,8 @@ class PlaybookEngine:
         channels: WhatsApp / email / agent-run capabilities for actions.
         schedule: ``schedule(job_id, when, func, args)``, e.g. the agent scheduler's ``schedule_once``;
             None runs delays with an in-process timer (tests, one-shot demos).
-        time_scale: Multiplies every delay (demos use a small value to compress hours into seconds).
+        time_scale: Multiplies every delay (tests use a small value to compress hours into seconds);
+            :meth:`compressed` sets it for one workspace for a while (the demo).
     """
 
     def __init__(self, ctx: Context, channels: Channels, *, schedule: Schedule | None = None,
@@ -67,6 +69,7 @@ class PlaybookEngine:
         self.channels = channels
         self.schedule = schedule
         self.time_scale = time_scale
+        self._scales: dict[uuid.UUID, float] = {}
         self.host_key = str(ctx.store.path)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="playbooks")
         self._unsubscribe: Callable[[], None] | None = None
@@ -80,10 +83,20 @@ class PlaybookEngine:
     def stop(self) -> None:
         if self._unsubscribe:
             self._unsubscribe()
-        for timer in self._timers:
+        for timer in list(self._timers):
             timer.cancel()
         self._pool.shutdown(wait=True)
-        _ENGINES.pop(self.host_key, None)
+        if _ENGINES.get(self.host_key) is self:
+            del _ENGINES[self.host_key]
+
+    @contextlib.contextmanager
+    def compressed(self, workspace_id: uuid.UUID, scale: float) -> Iterator[None]:
+        """Multiply the delays of runs that wait in ``workspace_id`` by ``scale`` while inside (demos)."""
+        self._scales[workspace_id] = scale
+        try:
+            yield
+        finally:
+            self._scales.pop(workspace_id, None)
 
     def drain(self) -> None:
         """Wait until every queued step has run (tests and the demo)."""
@@ -96,6 +109,9 @@ class PlaybookEngine:
             return  # pulled from another device: its playbooks already ran for it
         if event.workspace_id is None or event.event_type.startswith(("ionflux.playbook.", "ionflux.agent.run.")):
             return
+        self._pool.submit(self._match, event)  # the committing thread never waits for the lookup
+
+    def _match(self, event: PlatformEvent) -> None:
         with self.ctx.store.read() as s:
             candidates = list(s.scalars(select(Playbook).where(Playbook.workspace_id == event.workspace_id,
                                                                Playbook.status == PlaybookStatus.ACTIVE)))
@@ -107,7 +123,7 @@ class PlaybookEngine:
                 continue
             if not matches(trigger.get("filter_conditions_json"), event.payload_json):
                 continue
-            self._pool.submit(self._start, pb, event)
+            self._start(pb, event)
 
     def _start(self, pb: Playbook, event: PlatformEvent) -> None:
         context = {"event": event.payload_json, "event_type": event.event_type, "steps": {}, "waited": []}
@@ -154,7 +170,7 @@ class PlaybookEngine:
             delay = int(step.get("delay_seconds") or 0)
             if delay and step_id not in context["waited"]:
                 context["waited"] = [*context["waited"], step_id]
-                when = utcnow() + timedelta(seconds=delay * self.time_scale)
+                when = utcnow() + timedelta(seconds=delay * self._scales.get(pb.workspace_id, self.time_scale))
                 playbooks.save_run(run.id, status=PlaybookRunStatus.WAITING, current_step_id=step_id,
                                    context=context, resume_at=when)
                 self._wake_at(run.id, when)
@@ -162,10 +178,12 @@ class PlaybookEngine:
             started = utcnow()
             try:
                 output = self._execute(step, context, pb.workspace_id)
-            except IonfluxError as exc:
+            except Exception as exc:  # a failed step ends the run, recorded: never left running, never re-sent
+                if not isinstance(exc, IonfluxError):
+                    log.exception("playbook %r step %r failed", pb.name, step_id)
+                error = exc.one_line() if isinstance(exc, IonfluxError) else f"{type(exc).__name__}: {exc}"
                 playbooks.save_run(run.id, status=PlaybookRunStatus.FAILED, current_step_id=step_id, context=context,
-                                   error=exc.one_line(), history_entry=_entry(step, started, "error",
-                                                                              error=exc.one_line()))
+                                   error=error, history_entry=_entry(step, started, "error", error=error))
                 return
             context["steps"] = {**context["steps"], step_id: output}
             next_id = choose_next(step, output)
@@ -208,10 +226,15 @@ class PlaybookEngine:
         if self.schedule is not None:
             self.schedule(job_id, when, resume_playbook_run, [self.host_key, str(run_id)])
             return
-        timer = threading.Timer(max(0.0, (when - utcnow()).total_seconds()), self.resume, args=[run_id])
+        def fire() -> None:
+            with contextlib.suppress(ValueError):
+                self._timers.remove(timer)
+            self.resume(run_id)
+
+        timer = threading.Timer(max(0.0, (when - utcnow()).total_seconds()), fire)
         timer.daemon = True
-        timer.start()
         self._timers.append(timer)
+        timer.start()
 
 
 def choose_next(step: Mapping[str, Any], output: Mapping[str, Any]) -> str | None:

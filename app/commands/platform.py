@@ -25,22 +25,18 @@ def serve(app: App, *, port: int = 8787) -> Output:
         port: Port of the loopback listener for agent and Shopify webhooks (0: any free port).
     """
     from ionflux.app.platform import Platform
-    from ionflux.sync.worker import SyncWorker
 
-    platform = Platform(app, webhook_port=port)
-    worker = SyncWorker(app.store, app.secrets)  # idles as "signed out" until `ionflux sync login`
+    platform = Platform(app, webhook_port=port, sync=True)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     platform.start()
-    worker.start()
     ws = app.workspaces.list(app.user_id)
     print(f"ready: {platform.url}", flush=True)
     for w in ws:
         print(f"  Shopify webhooks for {w.name!r}: {platform.url}/shopify/webhooks/{w.id}", flush=True)
     while not stop.wait(0.5):
         pass
-    worker.stop()
     platform.stop()
     return Output("stopped")
 
@@ -88,13 +84,14 @@ def simulate_shopify(app: App, *, workspace: str | None = None, days: float = 1.
     from ionflux.agents.integrations.shopify_webhooks import ShopifyIntake
     from ionflux.app.platform import Platform
 
-    platform = Platform(app, schedules=False, playbook_time_scale=1 / 3600)
+    platform = Platform(app, schedules=False)
     platform.start()
     intake = ShopifyIntake(app.ctx)
     try:
-        for d in deliveries:
-            intake.ingest(ws.id, d.topic, d.payload)
-        platform.drain()
+        with platform.playbooks.compressed(ws.id, 1 / 3600):  # an hour's wait takes a second
+            for d in deliveries:
+                intake.ingest(ws.id, d.topic, d.payload)
+            platform.drain()
     finally:
         platform.stop()
     counts: dict[str, int] = {}

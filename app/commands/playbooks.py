@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
 from ionflux.app.commands import registry
 from ionflux.app.context import App
 from ionflux.core.commands import Output
 from ionflux.core.errors import ValidationError
-from ionflux.core.playbooks import parse_yaml, to_yaml
+from ionflux.core.playbooks import parse_yaml, to_doc, to_yaml
 
 
 @registry.command("playbook.list", title="List playbooks", json_output=True)
@@ -36,8 +34,7 @@ def playbook_show(app: App, name: str, *, workspace: str | None = None) -> Outpu
         workspace: The workspace's name (optional when you have only one).
     """
     pb = app.playbooks.find(app.workspace(workspace).id, name)
-    text = to_yaml(pb)
-    return Output(text, yaml.safe_load(text))
+    return Output(to_yaml(pb), to_doc(pb))
 
 
 @registry.command("playbook.runs", title="Playbook runs", json_output=True)

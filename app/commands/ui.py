@@ -12,8 +12,7 @@ from ionflux.app.commands import registry
 from ionflux.app.context import App
 from ionflux.core.commands import Output
 from ionflux.core.errors import ValidationError
-
-KEYBINDINGS_KEY = "ui.keybindings"
+from ionflux.core.settings import KEYBINDINGS_KEY
 
 
 def _window(app: App) -> Any:

@@ -76,3 +76,28 @@ def test_demo_through_the_dev_backend(postgres_db: str, tmp_path: Path) -> None:
         backend.send_signal(signal.SIGTERM)
         backend.communicate(timeout=30)
     drop_roles(postgres_db)
+
+
+@pytest.mark.slow
+def test_the_demo_in_the_window_uses_the_windows_platform(tmp_path: Path) -> None:
+    from ionflux.agents.playbooks.engine import _ENGINES
+    from ionflux.app.context import App
+    from ionflux.app.demo_flow import run_demo
+    from ionflux.app.gui import BackgroundServices
+
+    app = App(tmp_path / "data")
+    app.settings.set("llm.preload_local_model", False)
+    background = BackgroundServices(app)  # what the window starts after its first paint
+    background.start_soon()  # the demo waits for it rather than starting a second platform
+    try:
+        summary = run_demo(app, days=1)
+        platform = background.platform
+        assert app.platform is platform is not None
+        assert _ENGINES[platform.playbooks.host_key] is platform.playbooks  # still the window's engine
+        assert platform.playbooks._scales == {}  # the demo's compressed delays ended with it
+        assert summary.incidents >= 1 and summary.playbook_runs
+        assert summary.synced is None  # not signed in
+        platform.playbooks.drain()  # and the window's platform still runs
+    finally:
+        background.stop()
+        app.close()

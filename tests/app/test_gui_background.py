@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,10 @@ def test_background_services_start_and_stop(demo: Context, data_dir: Path, prelo
     background._thread.join(60)
     try:
         assert app.platform is background.platform is not None  # commands such as `demo` use this one
+        assert app.platform_ready is not None and app.platform_ready.is_set()
+        deadline = time.monotonic() + 60  # the model loads on a thread of its own
+        while preload and not model.loaded and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert model.loaded is preload
         assert background.sync_status() == ("sync off", "off")  # this device is not signed in
     finally:

@@ -118,7 +118,7 @@ def test_round_trip_of_random_workspaces_is_identical(demo: Context, demo_ws: uu
     chat = Chat(demo)
     general = chat.channel(demo_ws, "general")
     root = None
-    for t in texts:
+    for t in (t for t in texts if t.strip()):  # a blank message is refused by design
         msg = chat.post(general.id, t, thread_id=root)
         root = root or msg.id
         for r in reacts:

@@ -3,7 +3,7 @@ import uuid
 import pytest
 
 from ionflux.core.context import Context
-from ionflux.core.errors import ValidationError
+from ionflux.core.errors import ConflictError, ValidationError
 from ionflux.core.playbooks import Playbooks, parse_yaml, to_yaml
 
 TRIGGER = {"source_service": "ShopifyIntegrationService", "event_type": "shopify.abandoned_cart.created",
@@ -23,7 +23,7 @@ def test_valid_branching_playbook(demo: Context, demo_ws: uuid.UUID) -> None:
         _step("email"),
         _step("done"),
     ]
-    pb = Playbooks(demo).create(demo_ws, "Abandoned Cart Recovery", TRIGGER, steps)
+    pb = Playbooks(demo).create(demo_ws, "Cart Rescue", TRIGGER, steps)
     assert pb.status.value == "draft"
     assert pb.performance_metrics_json["total_triggered"] == 0
 
@@ -81,3 +81,18 @@ def test_yaml_errors_name_line_column_and_field(demo: Context, demo_ws: uuid.UUI
     with pytest.raises(ValidationError) as err:
         parse_yaml("name: [unclosed\n", "cart.yaml")
     assert err.value.where.startswith("cart.yaml:")
+
+
+def test_yaml_without_status_keeps_it_and_names_stay_unique(demo: Context, demo_ws: uuid.UUID) -> None:
+    books = Playbooks(demo)
+    pb = books.find(demo_ws, "Abandoned Cart Recovery")
+    assert pb.status.value == "active"
+    text = "\n".join(line for line in to_yaml(pb).splitlines() if not line.startswith("status:"))
+    books.save_yaml(pb.id, text)
+    assert books.get(pb.id).status.value == "active"
+    other = books.create(demo_ws, "Win-back", TRIGGER, [_step("a")])
+    with pytest.raises(ConflictError, match="already has a playbook named 'Abandoned Cart Recovery'"):
+        books.save_yaml(other.id, to_yaml(pb))
+    with pytest.raises(ConflictError):
+        books.create(demo_ws, "Win-back", TRIGGER, [_step("a")])
+    assert books.get(other.id).name == "Win-back"

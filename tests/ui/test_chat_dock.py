@@ -128,7 +128,7 @@ def test_unknown_command_says_so_and_keeps_nothing(qtbot: Any, window: Any) -> N
 
 
 def test_ask_streams_the_local_models_answer_into_a_thread(qtbot: Any, window: Any, demo: Context) -> None:
-    window.chat_commands.ask_max_tokens = 12
+    window.chat_commands.ask_max_tokens = 48  # long enough to stream over several frames
     pieces: list[str] = []
     window.chat_vm.row_changed.connect(lambda row: pieces.append(row.text) if row.streaming else None)
     _type(qtbot, window, "/ask Name one color")

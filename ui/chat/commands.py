@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -15,9 +16,12 @@ from ionflux.ui.chat import slash
 from ionflux.ui.chat.ask import MAX_ASK_TOKENS, stream_answer
 from ionflux.ui.chat.model import ChatViewModel, MessageView, local_row
 from ionflux.ui.ops import Op, OpRunner
+from ionflux.ui.qt import QTimer
 from ionflux.ui.services import Services
 
 MAX_OUTPUT_CHARS = 1500
+#: How often streamed text is repainted (about 30 frames a second, whatever the token rate).
+STREAM_FRAME_MS = 33
 _QUOTED_MENTION = re.compile(r'@"([^"]+)"')
 
 
@@ -101,18 +105,20 @@ class ChatCommands:
             self._search(values["query"], thread_id)
             return
         cmd = self.registry.get(command_id)
-        if "workspace" in {p.name for p in cmd.params} and "workspace" not in values and self.vm.workspace_id:
-            values["workspace"] = self._workspace_name()
+        workspace_id = self.vm.workspace_id
+
+        def work() -> Any:  # off the GUI thread, the workspace lookup included
+            if "workspace" in {p.name for p in cmd.params} and "workspace" not in values and workspace_id:
+                values["workspace"] = next((w.name for w in self.app.workspaces.list(self.app.user_id)
+                                            if w.id == workspace_id), "")
+            return cmd.func(self.app, **values)
 
         def done(out: Any) -> None:
             body = out.text if isinstance(out, Output) else "Done."
             self.vm.add_local(local_row("IONFLUX", body[:MAX_OUTPUT_CHARS]), thread_id)
 
-        self.ops.run(lambda: cmd.func(self.app, **values), label=cmd.title.lower(), on_success=done,
+        self.ops.run(work, label=cmd.title.lower(), on_success=done,
                      on_failure=lambda exc: self._failed(exc, thread_id))
-
-    def _workspace_name(self) -> str:
-        return next((w.name for w in self.app.workspaces.list(self.app.user_id) if w.id == self.vm.workspace_id), "")
 
     def _failed(self, exc: BaseException, thread_id: uuid.UUID | None) -> None:
         message = exc.one_line() if isinstance(exc, IonfluxError) else f"{type(exc).__name__}: {exc}"
@@ -173,26 +179,25 @@ class ChatCommands:
         row = self.vm.add_local(local_row(name, "Queued…", sender_type="agent", content_type="agent_status_update",
                                           status="pending", payload={"config_name": name}))
 
-        pieces: list[str] = []
-
         def current() -> MessageView:
             return next((r for r in [*self.vm.rows, *self.vm.thread_rows] if r.id == row.id), row)
+
+        # the run's LLM text as it is generated, shown a frame at a time
+        stream = StreamedText(lambda text: self.vm.update_local(replace(current(), status="running", streaming=True,
+                                                                        text=text)))
 
         def progress(run_id: uuid.UUID, fraction: float, text: str) -> None:
             now = current()
             self.vm.update_local(replace(now, status="running", progress=fraction,
-                                         text="".join(pieces) or text or "Running…",
+                                         text=stream.text or text or "Running…",
                                          payload={**now.payload, "run_id": str(run_id)}))
 
-        def token(piece: str) -> None:  # the run's LLM text as it is generated
-            pieces.append(piece)
-            self.vm.update_local(replace(current(), status="running", streaming=True, text="".join(pieces)))
-
         def done(result: Any, exc: BaseException | None) -> None:
+            stream.close()
             self._store_result(channel_id, config_id, name, row, result, exc)
 
         self.runs.run(config_id, inputs, trigger=TriggerType.MANUAL_COMMAND, dry_run=dry_run, label=f"running {name}",
-                      on_progress=progress, on_token=token, on_done=done)
+                      on_progress=progress, on_token=stream.add, on_done=done)
 
     def _config_id(self, name: str) -> uuid.UUID | None:
         if name in self.agents:
@@ -231,19 +236,16 @@ class ChatCommands:
         channel_id = self.vm.channel_id
         self.vm.open_thread(root_id)
         row = self.vm.add_local(local_row("IONFLUX assistant", "", streaming=True, status="running"), root_id)
-        pieces: list[str] = []
+        stream = StreamedText(lambda text: self.vm.update_local(
+            replace(next((r for r in self.vm.thread_rows if r.id == row.id), row), text=text)))
 
         def work(op: Op) -> str:
             provider = self.app.router.local()
-            return stream_answer(provider, question, lambda piece: op.report(-1, piece), cancel=op.token,
+            return stream_answer(provider, question, lambda piece: self.ops.relay(stream.add, piece), cancel=op.token,
                                  max_tokens=self.ask_max_tokens, seed=self.ask_seed)
 
-        def piece(_fraction: float, text: str) -> None:
-            pieces.append(text)
-            current = next((r for r in self.vm.thread_rows if r.id == row.id), row)
-            self.vm.update_local(replace(current, text="".join(pieces)))
-
         def answered(answer: str) -> None:
+            stream.close()
             self.vm.update_local(replace(row, text=answer, streaming=False, status=None))
             if channel_id is None:
                 return
@@ -252,8 +254,42 @@ class ChatCommands:
                            label="store the answer", on_success=lambda _m: self.vm.drop_local(row.id))
 
         return self.ops.run(work, label="answering", pass_op=True, cancellable=True, visible=True,
-                            on_progress=piece, on_success=answered,
-                            on_failure=lambda exc: (self.vm.drop_local(row.id), self._failed(exc, root_id)))
+                            on_success=answered,
+                            on_failure=lambda exc: (stream.close(), self.vm.drop_local(row.id),
+                                                    self._failed(exc, root_id)))
+
+
+class StreamedText:
+    """Generated text arriving piece by piece, shown at most once per frame (not once per token).
+
+    Args:
+        show: Called on the GUI thread with the whole text so far.
+    """
+
+    def __init__(self, show: Callable[[str], Any]) -> None:
+        self._show = show
+        self._pieces: list[str] = []
+        self._pending = False
+        self._closed = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self._pieces)
+
+    def add(self, piece: str) -> None:
+        self._pieces.append(piece)
+        if not self._pending and not self._closed:
+            self._pending = True
+            QTimer.singleShot(STREAM_FRAME_MS, self._flush)
+
+    def close(self) -> None:
+        """The final text is shown by the caller: no late frame may overwrite it."""
+        self._closed = True
+
+    def _flush(self) -> None:
+        self._pending = False
+        if not self._closed:
+            self._show(self.text)
 
 
 def _pair(text: str) -> tuple[str, str]:

@@ -46,18 +46,24 @@ class RunRow:
     error: str
 
 
-class EditorViewModel:
-    """State behind one agent configuration's YAML editor.
+class YamlEditorViewModel:
+    """State behind one YAML editor: validation as it is typed, drafts, save, runs and run details.
+
+    Subclasses say what is edited: :meth:`_fetch`, :meth:`_check`, :meth:`_apply`, :meth:`_runs`,
+    :meth:`_detail`, :meth:`_touched` and :meth:`suggest`.
 
     Signals:
-        loaded(str, dict, str, bool): configuration name, agent definition, the text to edit, whether it is a draft.
-        validated(list, object): the problems (list[Problem]) and the effective config (dict, None when invalid).
+        loaded(str, dict, str, bool): the name, the reference shown beside the text (an agent definition),
+            the text to edit, whether it is a restored draft.
+        validated(list, object): the problems (list[Problem]) and the checked result (dict, None when invalid).
         saved(bool, str): whether the YAML was applied, and a message (an invalid save is kept as a draft).
-        runs_changed(list[RunRow]): the configuration's recent runs, newest first.
+        runs_changed(list[RunRow]): the recent runs, newest first.
         run_detail(dict): one run's record and log, for the detail view.
     """
 
-    kind = "agent configuration"
+    kind = ""
+    #: Whether the editor offers Run and Dry run (a playbook runs on its trigger event only).
+    can_run_by_hand = True
     loaded = Signal(str, dict, str, bool)
     validated = Signal(list, object)
     saved = Signal(bool, str)
@@ -72,14 +78,41 @@ class EditorViewModel:
         self.problems: list[Problem] = []
         self._ticket = 0
 
+    # -- what is edited (subclasses) --------------------------------------------------------------
+
+    def _fetch(self) -> tuple[str, dict[str, Any], str]:
+        """(name, reference, saved text); runs off the GUI thread."""
+        raise NotImplementedError
+
+    def _check(self, text: str, source: str) -> tuple[list[Problem], dict[str, Any] | None]:
+        raise NotImplementedError
+
+    def _apply(self, text: str, source: str) -> Any:
+        """Store the text (raises IonfluxError when it is refused); runs on the writer thread."""
+        raise NotImplementedError
+
+    def _runs(self) -> list[RunRow]:
+        raise NotImplementedError
+
+    def _detail(self, run_id: uuid.UUID) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _touched(self, events: list[PlatformEvent]) -> bool:
+        """Whether committed events may have changed the runs shown."""
+        raise NotImplementedError
+
+    def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
+        raise NotImplementedError
+
+    # -- loading ----------------------------------------------------------------------------------
+
     def load(self) -> None:
-        self.ops.run(self._load, label="opening the configuration", on_success=self._loaded)
+        self.ops.run(self._load, label=f"opening the {self.kind}", on_success=self._loaded)
 
     def _load(self) -> tuple[str, dict[str, Any], str, str | None]:
-        cfg = self.services.agent_configs.get(self.config_id)
-        definition = self.services.registry.get(cfg.agent_definition_id).definition
+        name, reference, text = self._fetch()
         draft = (self.services.store.get_local(DRAFTS_KEY, {}) or {}).get(str(self.config_id))
-        return cfg.name, definition, cfg.yaml_config_text, draft
+        return name, reference, text, draft
 
     def _loaded(self, data: tuple[str, dict[str, Any], str, str | None]) -> None:
         self.name, self.definition, self.saved_text, draft = data
@@ -87,17 +120,13 @@ class EditorViewModel:
         self.loaded.emit(self.name, self.definition, draft if is_draft else self.saved_text, is_draft)
         self.refresh_runs()
 
-    def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
-        """Completion of input keys and accepted values, from the agent's definition."""
-        return suggest(text, line_no, column, self.definition)
-
     # -- validation and drafts ----------------------------------------------------------------
 
     def validate(self, text: str) -> None:
         """Check ``text`` off the GUI thread; only the latest request's answer is shown."""
         self._ticket = ticket = next(_tickets)
-        definition, source = self.definition, f"{self.name}.yaml"
-        self.ops.run(lambda: check(definition, text, source), label="checking the configuration",
+        source = f"{self.name}.yaml"
+        self.ops.run(lambda: self._check(text, source), label=f"checking the {self.kind}",
                      on_success=lambda result: self._validated(ticket, result))
 
     def _validated(self, ticket: int, result: tuple[list[Problem], dict[str, Any] | None]) -> None:
@@ -120,11 +149,13 @@ class EditorViewModel:
         self.ops.write(write, label="keep the draft")
 
     def save(self, text: str, then: Any = None) -> None:
-        """Apply the YAML through the runtime; an invalid one is kept as a draft, never lost."""
+        """Apply the YAML; an invalid one is kept as a draft, never lost."""
         self.keep_draft(text)
+        source = f"{self.name}.yaml"
 
-        def applied(_cfg: Any) -> None:
+        def applied(obj: Any) -> None:
             self.saved_text = text
+            self.name = getattr(obj, "name", self.name)
             self.keep_draft(text)
             self.saved.emit(True, f"Saved {self.name}")
             if then is not None:
@@ -137,19 +168,45 @@ class EditorViewModel:
             elif isinstance(exc, IonfluxError):
                 self.saved.emit(False, f"Kept as a draft: {exc.one_line()}")
             else:
-                self.ops.error.emit(exc, "saving the configuration")
+                self.ops.error.emit(exc, f"saving the {self.kind}")
 
-        self.ops.write(lambda: self.services.runtime.save_yaml(self.config_id, text), label="save the configuration",
-                       on_success=applied, on_failure=refused)
+        self.ops.write(lambda: self._apply(text, source), label=f"save the {self.kind}", on_success=applied,
+                       on_failure=refused)
 
     # -- runs ---------------------------------------------------------------------------------
 
     def refresh_runs(self) -> None:
-        self.ops.run(lambda: [_row(r) for r in self.services.run_logs.list(self.config_id, limit=50)],
-                     label="reading runs", on_success=self.runs_changed.emit)
+        self.ops.run(self._runs, label="reading runs", on_success=self.runs_changed.emit)
 
     def open_run(self, run_id: uuid.UUID) -> None:
         self.ops.run(lambda: self._detail(run_id), label="reading the run", on_success=self.run_detail.emit)
+
+    def on_events(self, events: list[PlatformEvent]) -> None:
+        if self._touched(events):
+            self.refresh_runs()
+
+
+class EditorViewModel(YamlEditorViewModel):
+    """An agent configuration's YAML, checked by the runtime's own resolver, applied through the runtime."""
+
+    kind = "agent configuration"
+
+    def _fetch(self) -> tuple[str, dict[str, Any], str]:
+        cfg = self.services.agent_configs.get(self.config_id)
+        return cfg.name, self.services.registry.get(cfg.agent_definition_id).definition, cfg.yaml_config_text
+
+    def _check(self, text: str, source: str) -> tuple[list[Problem], dict[str, Any] | None]:
+        return check(self.definition, text, source)
+
+    def _apply(self, text: str, source: str) -> Any:
+        return self.services.runtime.save_yaml(self.config_id, text)
+
+    def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
+        """Completion of input keys and accepted values, from the agent's definition."""
+        return suggest(text, line_no, column, self.definition)
+
+    def _runs(self) -> list[RunRow]:
+        return [_row(r) for r in self.services.run_logs.list(self.config_id, limit=50)]
 
     def _detail(self, run_id: uuid.UUID) -> dict[str, Any]:
         run = self.services.run_logs.get(run_id)
@@ -165,11 +222,10 @@ class EditorViewModel:
                 "preview": run.output_preview_text, "error": run.error_details_json, "kpis": run.kpi_results_json,
                 "log": log_text}
 
-    def on_events(self, events: list[PlatformEvent]) -> None:
+    def _touched(self, events: list[PlatformEvent]) -> bool:
         mine = str(self.config_id)
-        if any(e.event_type.startswith("ionflux.agent.run.") and (e.payload_json or {}).get("agent_configuration_id")
-               == mine for e in events):
-            self.refresh_runs()
+        return any(e.event_type.startswith("ionflux.agent.run.")
+                   and (e.payload_json or {}).get("agent_configuration_id") == mine for e in events)
 
 
 def check(definition: dict[str, Any], text: str, source: str) -> tuple[list[Problem], dict[str, Any] | None]:

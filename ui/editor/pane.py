@@ -7,8 +7,7 @@ import uuid
 from typing import Any
 
 from ionflux.ui.editor.code import CodeEditor
-from ionflux.ui.editor.model import EditorViewModel, Problem, RunRow, pretty
-from ionflux.ui.editor.playbook_model import PlaybookEditorViewModel
+from ionflux.ui.editor.model import Problem, RunRow, YamlEditorViewModel, pretty
 from ionflux.ui.qt import (
     QAbstractItemView,
     QHBoxLayout,
@@ -45,8 +44,7 @@ class EditorPane(QWidget):
     run_requested = Signal(object, bool)
     message = Signal(str, str)
 
-    def __init__(self, vm: EditorViewModel | PlaybookEditorViewModel, theme: Theme,
-                 parent: QWidget | None = None) -> None:
+    def __init__(self, vm: YamlEditorViewModel, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.vm, self.theme = vm, theme
         self.title = QLabel("", self)
@@ -87,7 +85,7 @@ class EditorPane(QWidget):
         self.side.addTab(self.definition, "Definition")
         self.side.addTab(self.effective, "Effective config")
         self.side.addTab(runs_box, "Runs")
-        if vm.kind == "playbook":  # playbooks run on their trigger event, not by hand
+        if not vm.can_run_by_hand:  # playbooks run on their trigger event
             self.run_button.hide()
             self.dry_button.hide()
             self.side.setTabText(0, "Reference")
@@ -150,8 +148,8 @@ class EditorPane(QWidget):
     def _loaded(self, name: str, definition: dict[str, Any], text: str, is_draft: bool) -> None:
         self._loading = True
         self.title.setText(f"{name}")
-        self.subtitle.setText("playbook (YAML)" if self.vm.kind == "playbook" else
-                              f"{definition.get('name')} v{definition.get('version')}  ·  agent configuration (YAML)")
+        self.subtitle.setText(f"{definition.get('name')} v{definition.get('version')}  ·  agent configuration (YAML)"
+                              if self.vm.can_run_by_hand else f"{self.vm.kind} (YAML)")
         self.code.setPlainText(text)
         self._loading = False
         self.banner.setText("Restored your unsaved draft — Save to apply it, or fix the problems first.")

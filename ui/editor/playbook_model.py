@@ -7,21 +7,16 @@ applied only when valid. Its runs (path taken, conversion, errors) fill the run 
 
 from __future__ import annotations
 
-import itertools
 import uuid
 from typing import Any
 
-from psygnal import Signal
-
-from ionflux.core.errors import IonfluxError, ValidationError
+from ionflux.core.errors import ValidationError
 from ionflux.core.models import PlatformEvent, PlaybookActionType
 from ionflux.core.playbooks import CONDITION_OPERATORS, YAML_FIELDS, parse_yaml, to_yaml
 from ionflux.ui.editor.completion import Suggestion
-from ionflux.ui.editor.model import DRAFTS_KEY, Problem, RunRow, where_of
+from ionflux.ui.editor.model import Problem, RunRow, YamlEditorViewModel, where_of
 from ionflux.ui.ops import OpRunner
 from ionflux.ui.services import Services
-
-_tickets = itertools.count(1)
 
 #: What the side panel documents, in the shape of an agent definition (see ``definition_html``).
 REFERENCE: dict[str, Any] = {
@@ -53,41 +48,30 @@ _STEP_KEYS = ("step_id", "step_name", "delay_seconds", "action_type", "action_co
               "next_step_conditions_json_array", "default_next_step_id")
 
 
-class PlaybookEditorViewModel:
-    """State behind one playbook's YAML editor (signals as ``EditorViewModel``'s)."""
+class PlaybookEditorViewModel(YamlEditorViewModel):
+    """A playbook's YAML form, checked by ``core.playbooks.parse_yaml``; its runs are the engine's runs."""
 
     kind = "playbook"
-    loaded = Signal(str, dict, str, bool)
-    validated = Signal(list, object)
-    saved = Signal(bool, str)
-    runs_changed = Signal(list)
-    run_detail = Signal(dict)
+    can_run_by_hand = False
 
     def __init__(self, services: Services, ops: OpRunner, playbook_id: uuid.UUID) -> None:
-        self.services, self.ops, self.config_id = services, ops, playbook_id
-        self.name = ""
-        self.definition = REFERENCE
-        self.saved_text = ""
-        self.problems: list[Problem] = []
-        self._ticket = 0
+        super().__init__(services, ops, playbook_id)
+        self._shown: set[str] = set()
 
-    def load(self) -> None:
-        self.ops.run(self._load, label="opening the playbook", on_success=self._loaded)
-
-    def _load(self) -> tuple[str, str, str | None]:
+    def _fetch(self) -> tuple[str, dict[str, Any], str]:
         pb = self.services.playbooks.get(self.config_id)
-        draft = (self.services.store.get_local(DRAFTS_KEY, {}) or {}).get(str(self.config_id))
-        return pb.name, to_yaml(pb), draft
+        return pb.name, REFERENCE, to_yaml(pb)
 
-    def _loaded(self, data: tuple[str, str, str | None]) -> None:
-        self.name, self.saved_text, draft = data
-        is_draft = draft is not None and draft != self.saved_text
-        self.loaded.emit(self.name, self.definition, draft if is_draft else self.saved_text, is_draft)
-        self.refresh_runs()
+    def _check(self, text: str, source: str) -> tuple[list[Problem], dict[str, Any] | None]:
+        return check(text, source)
+
+    def _apply(self, text: str, source: str) -> Any:
+        return self.services.playbooks.save_yaml(self.config_id, text, source)
 
     def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
         """Field names at the start of a line, accepted values after ``status:``, ``action_type:``, ``operator:``."""
-        line = text.split("\n")[line_no][:column] if line_no < len(text.split("\n")) else ""
+        lines = text.split("\n")
+        line = lines[line_no][:column] if line_no < len(lines) else ""
         stripped = line.lstrip(" -")
         if ":" in stripped:
             key, _, typed = stripped.partition(":")
@@ -97,67 +81,24 @@ class PlaybookEditorViewModel:
         keys = YAML_FIELDS if line == stripped else _STEP_KEYS
         return column - len(stripped), [Suggestion(f"{k}: ", "field") for k in keys if k.startswith(stripped)]
 
-    # -- validation and drafts ----------------------------------------------------------------
+    def _runs(self) -> list[RunRow]:
+        rows = [_row(r) for r in self.services.playbooks.runs(self.config_id, limit=50)]
+        self._shown = {str(r.run_id) for r in rows}  # what _touched matches updates against
+        return rows
 
-    def validate(self, text: str) -> None:
-        self._ticket = ticket = next(_tickets)
-        source = f"{self.name}.yaml"
-        self.ops.run(lambda: check(text, source), label="checking the playbook",
-                     on_success=lambda result: self._validated(ticket, result))
+    def _detail(self, run_id: uuid.UUID) -> dict[str, Any]:
+        return _detail(self.services.playbooks.run(run_id))
 
-    def _validated(self, ticket: int, result: tuple[list[Problem], dict[str, Any] | None]) -> None:
-        if ticket == self._ticket:
-            self.problems = result[0]
-            self.validated.emit(*result)
-
-    def keep_draft(self, text: str) -> None:
-        key, store = str(self.config_id), self.services.store
-
-        def write() -> None:
-            drafts = dict(store.get_local(DRAFTS_KEY, {}) or {})
-            if text == self.saved_text:
-                drafts.pop(key, None)
-            else:
-                drafts[key] = text
-            store.set_local(DRAFTS_KEY, drafts)
-
-        self.ops.write(write, label="keep the draft")
-
-    def save(self, text: str, then: Any = None) -> None:
-        """Apply the YAML; an invalid one is kept as a draft, never lost."""
-        self.keep_draft(text)
-
-        def applied(pb: Any) -> None:
-            self.saved_text = text
-            self.name = pb.name
-            self.keep_draft(text)
-            self.saved.emit(True, f"Saved {pb.name}")
-            if then is not None:
-                then()
-
-        def refused(exc: BaseException) -> None:
-            if isinstance(exc, IonfluxError):
-                self.saved.emit(False, f"Kept as a draft: {exc.one_line()}")
-            else:
-                self.ops.error.emit(exc, "saving the playbook")
-
-        self.ops.write(lambda: self.services.playbooks.save_yaml(self.config_id, text, f"{self.name}.yaml"),
-                       label="save the playbook", on_success=applied, on_failure=refused)
-
-    # -- runs ---------------------------------------------------------------------------------
-
-    def refresh_runs(self) -> None:
-        self.ops.run(lambda: [_row(r) for r in self.services.playbooks.runs(self.config_id, limit=50)],
-                     label="reading playbook runs", on_success=self.runs_changed.emit)
-
-    def open_run(self, run_id: uuid.UUID) -> None:
-        self.ops.run(lambda: _detail(self.services.playbooks.run(run_id)), label="reading the run",
-                     on_success=self.run_detail.emit)
-
-    def on_events(self, events: list[PlatformEvent]) -> None:
-        """Re-read the runs once per batch that touched any playbook run (an update names only the run)."""
-        if any(e.event_type.startswith("ionflux.playbook.run.") for e in events):
-            self.refresh_runs()
+    def _touched(self, events: list[PlatformEvent]) -> bool:
+        """A run of this playbook started (its id is in the event), or a run shown here changed."""
+        mine, shown = str(self.config_id), self._shown
+        for e in events:
+            if not e.event_type.startswith("ionflux.playbook.run."):
+                continue
+            payload = e.payload_json or {}
+            if (payload.get("data") or {}).get("playbook_id") == mine or payload.get("id") in shown:
+                return True
+        return False
 
 
 def check(text: str, source: str) -> tuple[list[Problem], dict[str, Any] | None]:
