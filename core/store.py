@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,6 +49,9 @@ class Store:
         self._migrate(existed)
         self._read_factory = sessionmaker(self.engine, class_=StoreSession, expire_on_commit=False)
         self._write_factory = sessionmaker(self._writer, class_=StoreSession, expire_on_commit=False)
+        # Writers of this process queue here rather than in SQLite's busy handler, which polls with
+        # growing sleeps and lets a writer committing batch after batch starve the others.
+        self._write_turn = threading.RLock()
 
     def _prepare_file(self) -> bool:
         if self.data_dir.exists() and not self.data_dir.is_dir():
@@ -123,7 +127,7 @@ class Store:
         uow = UnitOfWork(session, user_id=user_id, correlation_id=correlation_id, record_outbox=record_outbox,
                          clock=self.clock)
         try:
-            with session.begin():
+            with self._write_turn, session.begin():
                 yield uow
         except IntegrityError as exc:
             raise ConflictError(_describe_integrity(exc)) from None

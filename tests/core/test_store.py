@@ -87,3 +87,37 @@ def test_local_settings_round_trip_and_are_not_in_the_outbox(store: Store) -> No
     assert store.get_local("k") == {"a": 2}
     assert store.get_local("missing", "dflt") == "dflt"
     assert store.pending_outbox_count() == 0
+
+
+@pytest.mark.slow
+def test_a_writer_committing_batch_after_batch_does_not_starve_the_others(store: Store,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+    import time
+
+    from ionflux.core import db
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 300)  # only the store made below uses it
+    busy = Store(store.data_dir.parent / "busy")
+    stop = threading.Event()
+    batches = []
+
+    def churn() -> None:  # back-to-back transactions, each holding the write lock a while
+        while not stop.is_set():
+            with busy.unit_of_work(record_outbox=False) as uow:
+                for i in range(300):
+                    uow.session.execute(text("INSERT OR REPLACE INTO local_settings(key, value_json) "
+                                             "VALUES (:k, '1')"), {"k": f"churn-{i}"})
+                time.sleep(0.03)
+            batches.append(1)
+
+    worker = threading.Thread(target=churn)
+    worker.start()
+    try:
+        for i in range(30):  # each must get its turn, never "database is locked"
+            busy.set_local(f"other-{i}", i)
+    finally:
+        stop.set()
+        worker.join()
+    assert busy.get_local("other-29") == 29 and len(batches) > 5
+    busy.close()
