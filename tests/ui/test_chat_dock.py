@@ -128,13 +128,15 @@ def test_unknown_command_says_so_and_keeps_nothing(qtbot: Any, window: Any) -> N
 
 
 def test_ask_streams_the_local_models_answer_into_a_thread(qtbot: Any, window: Any, demo: Context) -> None:
-    window.chat_commands.ask_max_tokens = 48  # long enough to stream over several frames
+    window.chat_commands.ask_max_tokens = 48  # a long answer (seeded) streams over several frames
+    window.chat_commands.ask_seed = 3
+    question = "/ask How do I make a product launch email stand out?"
     pieces: list[str] = []
     window.chat_vm.row_changed.connect(lambda row: pieces.append(row.text) if row.streaming else None)
-    _type(qtbot, window, "/ask Name one color")
+    _type(qtbot, window, question)
     qtbot.waitUntil(lambda: window.chat.thread.isVisible(), timeout=3000)
     root = window.chat_vm.thread_root
-    assert root is not None and root.text == "/ask Name one color"
+    assert root is not None and root.text == question
 
     def answered() -> bool:
         replies = Chat(demo).messages(window.chat_vm.channel_id, thread_id=root.id)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ionflux.core.blocks import Geometry
 from ionflux.ui.canvas.blocks import BlockContent, content_for
+from ionflux.ui.canvas.inline import InlineLine
 from ionflux.ui.canvas.model import BlockState
 from ionflux.ui.qt import (
     QBrush,
@@ -266,6 +268,14 @@ class BlockItem(QGraphicsItem):
         widget.setFocus()
         self.canvas().editing_started.emit(self.block_id)
         return proxy
+
+    def edit_line(self, text: str, placeholder: str, on_commit: Callable[[str], Any]) -> None:
+        """A one-line editor across the middle of the body (a URL, a path): Enter commits, Esc cancels."""
+        editor = InlineLine(text, placeholder)
+        editor.committed.connect(on_commit)
+        editor.cancelled.connect(self.close_editor)
+        body = self.body_rect()
+        self.open_editor(editor, QRectF(body.left(), body.center().y() - 16, body.width(), 32))
 
     def close_editor(self) -> None:
         if self.editor is not None:

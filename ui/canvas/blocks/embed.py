@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 from ionflux.ui.canvas.blocks import BlockContent
-from ionflux.ui.canvas.inline import InlineLine
 from ionflux.ui.qt import QColor, QDesktopServices, QFont, QPainter, QPointF, QRectF, Qt, QUrl
 
 OPEN_W, OPEN_H = 84, 28
@@ -82,11 +81,7 @@ class EmbedContent(BlockContent):
         return False
 
     def double_click(self, pos: QPointF | None) -> bool:
-        editor = InlineLine(self.url, "https://… — Enter to set")
-        editor.committed.connect(self._commit)
-        editor.cancelled.connect(self.item.close_editor)
-        body = self.item.body_rect()
-        self.item.open_editor(editor, QRectF(body.left(), body.center().y() - 16, body.width(), 32))
+        self.item.edit_line(self.url, "https://… — Enter to set", self._commit)
         return True
 
     def _commit(self, text: str) -> None:

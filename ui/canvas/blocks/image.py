@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from ionflux.ui.canvas.blocks import BlockContent
-from ionflux.ui.canvas.inline import InlineLine
 from ionflux.ui.qt import QColor, QFont, QPainter, QPen, QPointF, QRectF, Qt
 
 
@@ -54,11 +53,7 @@ class ImageContent(BlockContent):
                        p.fontMetrics().elidedText(caption, Qt.TextElideMode.ElideRight, int(rect.width())))
 
     def double_click(self, pos: QPointF | None) -> bool:
-        editor = InlineLine(self.source, "Image URL or file path — Enter to set")
-        editor.committed.connect(self._commit)
-        editor.cancelled.connect(self.item.close_editor)
-        body = self.item.body_rect()
-        self.item.open_editor(editor, QRectF(body.left(), body.center().y() - 16, body.width(), 32))
+        self.item.edit_line(self.source, "Image URL or file path — Enter to set", self._commit)
         return True
 
     def _commit(self, text: str) -> None:
