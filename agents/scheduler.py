@@ -66,8 +66,9 @@ class AgentScheduler:
     def start(self) -> None:
         """Start paused, reconcile the stored jobs with the configurations, then let due jobs run."""
         _HOSTS[self.host_key] = self
-        self.scheduler.start(paused=True)
-        self.sync()
+        with self.ctx.store.writing():  # its job store writes to the same file: wait for our turn, not SQLite's
+            self.scheduler.start(paused=True)
+            self.sync()
         self.scheduler.resume()
 
     def stop(self) -> None:

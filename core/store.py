@@ -108,6 +108,12 @@ class Store:
             session.close()  # ends the transaction; unlike rollback() it leaves loaded rows usable
 
     @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold this process's write turn: for writers outside :meth:`unit_of_work` (the scheduler's job store)."""
+        with self._write_turn:
+            yield
+
+    @contextmanager
     def unit_of_work(
         self,
         *,
