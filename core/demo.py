@@ -50,17 +50,21 @@ def demo_data() -> dict[str, Any]:
 
 def _demo_shop() -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
     """The demo shop's customers and orders (Shopify shapes), with every time moved to end about now."""
-    from datetime import datetime
+    import json
 
     from ionflux.core.clock import utcnow
 
     entry = resources.files("ionflux.resources").joinpath("seed/demo_shop.json")
     if not entry.is_file():
         return None
-    import json
+    return shift_shop(json.loads(entry.read_text(encoding="utf-8")), utcnow())
 
-    data = json.loads(entry.read_text(encoding="utf-8"))
-    delta = utcnow() - datetime.fromisoformat(data["anchor"])
+
+def shift_shop(data: dict[str, Any], now: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Customers and orders of a shop file with every time moved by ``now - anchor``."""
+    from datetime import datetime
+
+    delta = now - datetime.fromisoformat(data["anchor"])
 
     def move(payload: dict[str, Any], *keys: str) -> dict[str, Any]:
         out = dict(payload)

@@ -13,6 +13,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ionflux.core.demo import shift_shop
+
 ANCHOR = datetime.fromisoformat("2024-11-20T12:00:00+00:00")
 OUT = Path(__file__).resolve().parents[3] / "resources" / "seed" / "demo_shop.json"
 CATALOG = [("ECO-TEE-M", "Organic Tee (M)", "35.00"), ("ECO-TEE-L", "Organic Tee (L)", "35.00"),
@@ -89,15 +91,5 @@ if __name__ == "__main__":
 
 
 def shifted(data: dict[str, Any], now: datetime) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Customers and orders with every time moved by ``now - anchor`` (what a demo loader does)."""
-    delta = now - datetime.fromisoformat(data["anchor"])
-
-    def move(payload: dict[str, Any], *keys: str) -> dict[str, Any]:
-        out = dict(payload)
-        for key in keys:
-            if out.get(key):
-                out[key] = (datetime.fromisoformat(out[key]) + delta).isoformat()
-        return out
-
-    return ([move(c, "last_order_at") for c in data["customers"]],
-            [move(o, "created_at", "updated_at") for o in data["orders"]])
+    """Customers and orders with every time moved by ``now - anchor`` (what the demo loader does)."""
+    return shift_shop(data, now)
