@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from importlib import metadata
 from typing import Any
 
 from ionflux.core.commands import Command, CommandRegistry, parse_values
@@ -20,10 +19,22 @@ EXIT_INTERNAL = 70
 
 
 def version() -> str:
+    from importlib import metadata  # only when asked: reading the installed metadata costs start-up time
+
     try:
         return metadata.version("ionflux")
     except metadata.PackageNotFoundError:
         return "0+unknown"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, with the version looked up only when it is asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        parser.exit(0, f"ionflux {version()}\n")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +52,7 @@ def _add_common(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
 def build_parser(registry: CommandRegistry) -> argparse.ArgumentParser:
     parser = _Parser(prog="ionflux", description="IONFLUX — the desktop command center for brands and creators. "
                      "Run without a command to open the window.")
-    parser.add_argument("--version", action="version", version=f"ionflux {version()}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation end to end (store, demo, local model, memory, window) and exit")
     _add_common(parser, top=True)
@@ -101,9 +112,10 @@ def run_command(app: Any, cmd: Command, raw: dict[str, Any], *, as_json: bool = 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ionflux`` console script."""
-    import multiprocessing
+    if getattr(sys, "frozen", False):  # the bundled app's sync producer runs in a spawned child process
+        import multiprocessing
 
-    multiprocessing.freeze_support()  # the bundled app's sync producer runs in a spawned child process
+        multiprocessing.freeze_support()
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list == ["--version"]:  # answer without loading anything heavy
         print(f"ionflux {version()}")

@@ -96,7 +96,7 @@ def run_gui(app: App) -> int:
     if os.environ.get(EXIT_AFTER_PAINT_ENV):
         _quit_after_first_paint(window, qt_app)
     window.show()
-    collector = start_idle_gc(window)
+    collector = start_idle_gc(window, delay_ms=BACKGROUND_DELAY_MS)  # its first full collection after the paint
     background = BackgroundServices(app)
     from ionflux.ui.qt import QTimer
 
@@ -196,10 +196,14 @@ class BackgroundServices:
             self.platform.stop()
 
 
-def start_idle_gc(window: Any) -> Any:
-    """Move full garbage collections to idle moments (see ionflux.ui.idle_gc)."""
+def start_idle_gc(window: Any, *, delay_ms: int = 0) -> Any:
+    """Move full garbage collections to idle moments (see ionflux.ui.idle_gc), from now or after ``delay_ms``."""
     from ionflux.ui.idle_gc import IdleCollector
+    from ionflux.ui.qt import QTimer
 
-    collector = IdleCollector(window)
-    collector.start()
+    collector = IdleCollector(window, busy=lambda: window.ops.busy or not window.bridge.quiet)
+    if delay_ms:
+        QTimer.singleShot(delay_ms, collector, collector.start)
+    else:
+        collector.start()
     return collector

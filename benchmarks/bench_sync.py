@@ -18,11 +18,10 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _util import summary_ms
+from _util import MemoryKeyring, summary_ms
 
 import keyring
 import psycopg
-from keyring.backend import KeyringBackend
 
 from ionflux.core.chat import Chat
 from ionflux.core.context import Context
@@ -40,23 +39,6 @@ from ionflux.sync.wire import domain, encode, topic
 from ionflux.sync.worker import SyncWorker
 
 ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
-
-
-class _Ring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.d: dict[tuple[str, str], str] = {}
-
-    def get_password(self, s: str, u: str) -> str | None:
-        return self.d.get((s, u))
-
-    def set_password(self, s: str, u: str, p: str) -> None:
-        self.d[(s, u)] = p
-
-    def delete_password(self, s: str, u: str) -> None:
-        self.d.pop((s, u), None)
 
 
 def _device(root: Path, name: str, url: str, kafka: str, secrets: SecretStore, *, seed: bool) -> Store:
@@ -170,7 +152,7 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--edits", type=int, default=200)
     args = ap.parse_args()
-    keyring.set_keyring(_Ring())
+    keyring.set_keyring(MemoryKeyring())
     secrets = SecretStore(keyring.get_keyring())
     name = f"ionflux_bench_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(ADMIN, autocommit=True) as conn:

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, exists, func, select
 
 from ionflux.core import validation as v
 from ionflux.core.clock import new_id, utcnow
@@ -188,8 +188,9 @@ class Chat:
             msg.reactions_json_array = reactions
         return msg
 
-    def mark_read(self, channel_id: uuid.UUID, *, user_id: uuid.UUID | None = None) -> int:
-        """Mark every message of the channel read by the user. Returns how many changed.
+    def mark_read(self, channel_id: uuid.UUID, *, user_id: uuid.UUID | None = None,
+                  message_ids: Sequence[uuid.UUID] | None = None) -> int:
+        """Mark the channel's messages read by the user (only ``message_ids`` if given). Returns how many changed.
 
         Only unread messages are touched, in batches of :data:`READ_BATCH` per transaction, so a
         channel with thousands of unread messages never holds the write lock for long.
@@ -199,9 +200,10 @@ class Chat:
             raise ValidationError("a read receipt needs a user", where="user_id")
         with self.ctx.store.read() as s:
             self._channel(s, channel_id)
-            unread = [mid for mid, readers in s.execute(select(ChatMessage.id, ChatMessage.read_by_user_ids_array)
-                                                        .where(ChatMessage.channel_id == channel_id))
-                      if who not in (readers or [])]
+            q = select(ChatMessage.id).where(ChatMessage.channel_id == channel_id, unread_by(who))
+            if message_ids is not None:
+                q = q.where(ChatMessage.id.in_(list(message_ids)))
+            unread = list(s.scalars(q))
         for start in range(0, len(unread), READ_BATCH):
             with self.ctx.write() as uow:
                 for msg in uow.session.scalars(select(ChatMessage).where(
@@ -245,8 +247,8 @@ class Chat:
 
     def unread_count(self, channel_id: uuid.UUID, user_id: uuid.UUID) -> int:
         with self.ctx.store.read() as s:
-            rows = s.scalars(select(ChatMessage.read_by_user_ids_array).where(ChatMessage.channel_id == channel_id))
-            return sum(1 for readers in rows if user_id not in (readers or []))
+            return s.scalar(select(func.count()).select_from(ChatMessage)
+                            .where(ChatMessage.channel_id == channel_id, unread_by(user_id))) or 0
 
     def edit(self, message_id: uuid.UUID, text: str) -> ChatMessage:
         with self.ctx.write() as uow:
@@ -274,3 +276,9 @@ class Chat:
             raise NotFoundError(f"no message with id {message_id}", where="message")
         self._channel(session, msg.channel_id)
         return msg
+
+
+def unread_by(user_id: uuid.UUID) -> ColumnElement[bool]:
+    """SQL: the user is not among a message's readers (counted by SQLite, not row by row in Python)."""
+    readers = func.json_each(ChatMessage.read_by_user_ids_array).table_valued("value")
+    return ~exists(select(1).select_from(readers).where(readers.c.value == str(user_id)))

@@ -22,13 +22,17 @@ OUTPUT_TYPES = ("json", "string", "markdown", "url", "event", "float", "number",
 _FIELDS = {c.key for c in AgentDefinition.__table__.columns} - {"created_at", "updated_at"}
 
 
+#: libyaml's safe loader when PyYAML was built with it: our own files, parsed in C, 10x faster.
+_FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_definition_files() -> list[tuple[str, dict[str, Any]]]:
     """(file name, parsed YAML) for every definition shipped under resources/agents."""
     folder = resources.files("ionflux.resources").joinpath("agents")
     out = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
-            out.append((entry.name, yaml.safe_load(entry.read_text(encoding="utf-8"))))
+            out.append((entry.name, yaml.load(entry.read_text(encoding="utf-8"), Loader=_FAST_SAFE_LOADER)))
     return out
 
 

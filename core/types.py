@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Dialect, Numeric, Text, Uuid
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from ionflux.core.clock import as_utc
@@ -43,6 +42,8 @@ class JSONDoc(TypeDecorator[Any]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB  # loaded with that dialect; not for SQLite
+
             return dialect.type_descriptor(JSONB(none_as_null=True))
         return dialect.type_descriptor(JSON(none_as_null=True))
 
@@ -55,6 +56,8 @@ class TextArray(TypeDecorator[list[str]]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import ARRAY
+
             return dialect.type_descriptor(ARRAY(Text()))
         return dialect.type_descriptor(JSON(none_as_null=True))
 
@@ -70,6 +73,8 @@ class UUIDArray(TypeDecorator[list[uuid.UUID]]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import ARRAY
+
             return dialect.type_descriptor(ARRAY(Uuid(as_uuid=True)))
         return dialect.type_descriptor(JSON(none_as_null=True))
 

@@ -48,7 +48,7 @@ def load_yaml(text: str, source: str = "<yaml>") -> Any:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         if root is not None and _expanded_size(root, {}) > MAX_NODES:
             raise ValidationError(f"expands to more than {MAX_NODES} values through aliases", where=source)
-        return yaml.load(text, Loader=yaml.SafeLoader)
+        return yaml.SafeLoader("").construct_document(root) if root is not None else None  # no third parse
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from ionflux.core.bus import EventBus
 from ionflux.core.models import PlatformEvent
+from ionflux.ui.event_batch import EventBatch, kind_of
 from ionflux.ui.qt import QObject, QTimer, Signal
 
 #: How often events are collected while they arrive (one frame), and when all is quiet.
@@ -24,15 +26,17 @@ class EventBridge(QObject):
     """Subscribes to the store's bus from any thread and delivers batches on the GUI thread.
 
     Signals:
-        batch(list[PlatformEvent]): committed events, in commit order, at most one batch per tick.
+        batch(EventBatch): committed events, in commit order, at most one batch per tick.
     """
 
-    batch = Signal(list)
+    batch = Signal(object)
 
     def __init__(self, bus: EventBus, pattern: str = "ionflux.*", parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._lock = threading.Lock()
         self._pending: list[PlatformEvent] = []
+        self._types: list[str] = []
+        self._kinds: set[tuple[Any, str]] = set()
         self._gui_thread = threading.get_ident()
         self._quiet = 0
         self._timer = QTimer(self)
@@ -42,21 +46,31 @@ class EventBridge(QObject):
         self._unsubscribe: Callable[[], None] | None = bus.subscribe(pattern, self._on_event)
 
     def _on_event(self, event: PlatformEvent) -> None:
-        """Runs in the committing thread: queue the event (the timer delivers it)."""
+        """Runs in the committing thread: queue the event and note its kind (the timer delivers it)."""
+        event_type, workspace_id = event.event_type, event.workspace_id
         with self._lock:
             self._pending.append(event)
+            self._types.append(event_type)
+            self._kinds.add((workspace_id, kind_of(event_type)))
         if threading.get_ident() == self._gui_thread and self._timer.interval() != BATCH_MS:
             self._timer.setInterval(BATCH_MS)
+
+    @property
+    def quiet(self) -> bool:
+        """No events for a while (the timer is back on its slow beat)."""
+        return self._timer.interval() == IDLE_MS and not self._pending
 
     def flush(self) -> None:
         """Deliver what has gathered (tests call it to skip the wait)."""
         with self._lock:
             events, self._pending = self._pending, []
+            types, self._types = self._types, []
+            kinds, self._kinds = self._kinds, set()
         if events:
             self._quiet = 0
             if self._timer.interval() != BATCH_MS:
                 self._timer.setInterval(BATCH_MS)
-            self.batch.emit(events)
+            self.batch.emit(EventBatch(events, types, kinds))
         else:
             self._quiet += 1
             if self._quiet > QUIET_TICKS and self._timer.interval() != IDLE_MS:

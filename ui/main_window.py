@@ -13,7 +13,7 @@ from typing import Any
 
 from ionflux.core.commands import Command, CommandRegistry
 from ionflux.core.errors import IonfluxError
-from ionflux.core.models import PlatformEvent, TriggerType
+from ionflux.core.models import TriggerType
 from ionflux.core.settings import THEME_KEY
 from ionflux.ui.actions import ActionHub, KeyMap, attach_window, detach_window
 from ionflux.ui.agent_runs import RunCenter
@@ -29,6 +29,7 @@ from ionflux.ui.drafts import Drafts
 from ionflux.ui.editor.model import EditorViewModel
 from ionflux.ui.editor.pane import EditorPane
 from ionflux.ui.editor.playbook_model import PlaybookEditorViewModel
+from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.events import EventBridge
 from ionflux.ui.notify import Notifier
 from ionflux.ui.ops import OpRunner
@@ -236,7 +237,8 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         for config_id in list(self.editors):
             self._close_tab(self.tabs.indexOf(self.editors[config_id]))
-        self.chat_vm.load(self.workspace_vm.workspace_id)
+        with self.ops.in_background():  # the canvas is in the first paint; the chat fills in right after it
+            self.chat_vm.load(self.workspace_vm.workspace_id)
         self._first_page_pending = True
 
     def _pages_changed(self, pages: list[Any]) -> None:
@@ -325,7 +327,7 @@ class MainWindow(QMainWindow):
 
     # -- events ----------------------------------------------------------------------------------
 
-    def on_events(self, events: list[PlatformEvent]) -> None:
+    def on_events(self, events: EventBatch) -> None:
         """A batch of committed changes: each view-model refreshes what it shows; alerts are raised."""
         self.workspace_vm.on_events(events)
         self.canvas_vm.on_events(events)

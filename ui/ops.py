@@ -36,7 +36,10 @@ T = TypeVar("T")
 #: How often finished work is collected while some is in flight, and how long one collection may take.
 PUMP_MS = 4
 PUMP_BUDGET_S = 0.012
+#: The least time between two reloads of one list (see Refresher).
+REFRESH_SPACING_S = 0.25
 _ids = itertools.count(1)
+_token_lock = threading.Lock()
 
 
 class Op:
@@ -70,12 +73,16 @@ class Op:
 
     @property
     def token(self) -> CancelToken:
-        """The stop flag the work checks (made on first use: the LLM package loads lazily)."""
-        if self._token is None:
-            from ionflux.agents.llm.base import CancelToken
+        """The stop flag the work checks (made on first use: the LLM package loads lazily).
 
-            self._token = CancelToken()
-        return self._token
+        The worker and the GUI thread (Cancel) may ask for it at once; the lock makes them share one.
+        """
+        with _token_lock:
+            if self._token is None:
+                from ionflux.agents.llm.base import CancelToken
+
+                self._token = CancelToken()
+            return self._token
 
     def cancel(self) -> None:
         self.token.cancel()
@@ -198,6 +205,20 @@ class OpRunner(QObject):
         finally:
             self._inline -= 1
 
+    @contextmanager
+    def in_background(self) -> Iterator[None]:
+        """Inside an :meth:`inline` block, run these ops on the workers after all (what may follow the first paint)."""
+        saved, self._inline = self._inline, 0
+        try:
+            yield
+        finally:
+            self._inline = saved
+
+    @property
+    def busy(self) -> bool:
+        """Whether any work is in flight or waiting to be handed back."""
+        return self._inflight > 0 or not self._inbox.empty()
+
     def active(self) -> list[Op]:
         """The visible ops still running, oldest first."""
         return list(self._active.values())
@@ -249,27 +270,48 @@ class OpRunner(QObject):
 class Refresher:
     """Latest-wins reloads: while a load runs, further requests coalesce into one more load.
 
+    Back-to-back loads start at least ``spacing_s`` apart: during a burst of commits a list is
+    reloaded a few times a second, not continuously. Each reload is Python work on a worker
+    thread, and every busy worker makes the GUI thread wait longer for the GIL.
+
     Args:
         ops: The runner.
         load: Reads the data (off the GUI thread).
         apply: Shows it (on the GUI thread).
         label: For error messages.
+        spacing_s: The least time between the starts of two loads.
     """
 
-    def __init__(self, ops: OpRunner, load: Callable[[], T], apply: Callable[[T], Any], label: str = "") -> None:
+    def __init__(self, ops: OpRunner, load: Callable[[], T], apply: Callable[[T], Any], label: str = "",
+                 spacing_s: float = REFRESH_SPACING_S) -> None:
         self._ops, self._load, self._apply, self._label = ops, load, apply, label
+        self._spacing = spacing_s
         self._running = False
         self._again = False
+        self._waiting = False
+        self._started = -spacing_s
 
     @property
     def busy(self) -> bool:
-        return self._running or self._again
+        return self._running or self._again or self._waiting
 
     def request(self) -> None:
         if self._running:
             self._again = True
             return
+        if self._waiting:
+            return
+        wait = self._started + self._spacing - time.monotonic()
+        if wait > 0:
+            self._waiting = True
+            QTimer.singleShot(max(1, int(wait * 1000)), self._ops, self._start)
+            return
+        self._start()
+
+    def _start(self) -> None:
+        self._waiting = False
         self._running = True
+        self._started = time.monotonic()
         self._ops.run(self._load, label=self._label, on_success=self._done,
                       on_failure=lambda exc: self._done(None, exc))
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import (
     QEasingCurve,
     QElapsedTimer,
     QEvent,
+    QEventLoop,
     QItemSelectionModel,
     QLineF,
     QMimeData,
@@ -168,6 +169,7 @@ __all__ = [
     "QEasingCurve",
     "QElapsedTimer",
     "QEvent",
+    "QEventLoop",
     "QFocusEvent",
     "QFont",
     "QFontDatabase",
@@ -277,3 +279,38 @@ __all__ = [
     "Signal",
     "Slot",
 ]
+
+
+
+def _quicker_feature_check() -> None:
+    """Make PySide6's import hook cheap for every module imported after it.
+
+    For its ``__feature__`` switching PySide6 asks, of each module imported once it is loaded,
+    whether the module's source mentions "PySide6", and finds out with ``inspect.getsource``
+    (linecache and tokenize, all with the GIL held). That was a sixth of the start-up time (the
+    SQLAlchemy modules imported after Qt) and stretched the imports that loading the local model
+    does on a worker thread. A byte search of the file gives the same answer at a fraction of
+    the cost; anything else (no file, not a .py file) still goes to PySide6's own check.
+    """
+    import sys
+
+    feature = sys.modules.get("shibokensupport.feature")
+    upstream = getattr(feature, "_mod_uses_pyside", None)
+    if upstream is None or getattr(upstream, "quick", False):
+        return
+
+    def uses_pyside(module: object) -> bool:
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not path.endswith(".py"):
+            return bool(upstream(module))
+        try:
+            with open(path, "rb") as source:
+                return b"PySide6" in source.read()
+        except OSError:
+            return bool(upstream(module))
+
+    uses_pyside.quick = True  # type: ignore[attr-defined]
+    feature._mod_uses_pyside = uses_pyside  # type: ignore[union-attr]
+
+
+_quicker_feature_check()

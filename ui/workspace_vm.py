@@ -14,7 +14,7 @@ from typing import Any
 
 from psygnal import Signal
 
-from ionflux.core.models import PlatformEvent
+from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.ops import OpRunner, Refresher
 from ionflux.ui.services import Services
 
@@ -173,11 +173,11 @@ class WorkspaceViewModel:
         self.ops.write(lambda: self.services.pages.create(ws, title, parent_id=parent_id), label="create the page",
                        on_success=on_created)
 
-    def on_events(self, events: list[PlatformEvent]) -> None:
+    def on_events(self, events: EventBatch) -> None:
         """Refresh what a batch of committed changes touched (each list at most once)."""
         if self.workspace_id is None:
             return
-        kinds = {e.event_type.rsplit(".", 1)[0] for e in events if e.workspace_id in (None, self.workspace_id)}
+        kinds = events.kinds(self.workspace_id)
         if "ionflux.canvas.page" in kinds:
             self._pages.request()
         if kinds & {"ionflux.agent.configuration", "ionflux.agent.run"}:

@@ -130,3 +130,17 @@ def test_mark_read_in_batches(demo: Context, demo_ws: uuid.UUID) -> None:
     assert chat.unread_count(chan.id, demo.user_id) == 1200
     assert chat.mark_read(chan.id) == 1200
     assert chat.unread_count(chan.id, demo.user_id) == 0 and chat.mark_read(chan.id) == 0
+
+
+def test_mark_read_of_the_shown_messages_leaves_the_others_unread(demo: Context, demo_ws: uuid.UUID) -> None:
+    chat = Chat(demo)
+    chan = chat.create_channel(demo_ws, "burst")
+    chat.post_many(chan.id, [f"m{i}" for i in range(30)], sender_id=uuid.uuid4(), sender_type="system")
+    shown = [m.id for m in chat.messages(chan.id)[-10:]]
+    assert chat.mark_read(chan.id, message_ids=shown) == 10
+    assert chat.unread_count(chan.id, demo.user_id) == 20
+    assert chat.mark_read(chan.id, message_ids=shown) == 0
+    someone_else = uuid.uuid4()
+    assert chat.unread_count(chan.id, someone_else) == 30  # other readers' receipts are not theirs
+    assert chat.mark_read(chan.id, user_id=someone_else) == 30
+    assert chat.unread_count(chan.id, demo.user_id) == 20

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -102,6 +103,20 @@ def test_refresher_coalesces_requests(qtbot: Any, ops: OpRunner) -> None:
     assert applied == [1, 2]
 
 
+def test_back_to_back_reloads_are_spaced_and_a_quiet_one_starts_at_once(qtbot: Any, ops: OpRunner) -> None:
+    starts: list[float] = []
+    r = Refresher(ops, lambda: starts.append(time.monotonic()), lambda _v: None, spacing_s=0.3)
+    asked = time.monotonic()
+    r.request()
+    qtbot.waitUntil(lambda: not r.busy, timeout=3000)
+    r.request()  # right after the first: waits for the spacing
+    assert r.busy
+    qtbot.waitUntil(lambda: not r.busy, timeout=3000)
+    assert len(starts) == 2
+    assert starts[0] - asked < 0.25
+    assert starts[1] - starts[0] >= 0.28  # Qt's coarse timers may fire up to 5 % early
+
+
 def test_the_bridge_batches_events_from_any_thread(qtbot: Any) -> None:
     bus = EventBus()
     bridge = EventBridge(bus)
@@ -117,4 +132,6 @@ def test_the_bridge_batches_events_from_any_thread(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: sum(len(b) for b in batches) == 1000, timeout=3000)
     assert len(batches) <= 3
     assert [e.payload_json["i"] for b in batches for e in b] == list(range(1000))
+    assert all(b.kinds(None) == {"ionflux.test"} and b.of("ionflux.test.ping") == list(b) for b in batches)
+    assert all(b.of("ionflux.chat.") == [] for b in batches)
     bridge.close()

@@ -15,7 +15,7 @@ from psygnal import Signal
 
 from ionflux.core.blocks import Geometry
 from ionflux.core.clock import new_id
-from ionflux.core.models import PlatformEvent
+from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.ops import OpRunner
 from ionflux.ui.services import Services
 
@@ -207,10 +207,10 @@ class CanvasViewModel:
 
     # -- events -------------------------------------------------------------------------------
 
-    def on_events(self, events: list[PlatformEvent]) -> None:
+    def on_events(self, events: EventBatch) -> None:
         """Merge committed block changes; refresh snippets whose configuration ran."""
         configs: set[uuid.UUID] = set()
-        for ev in events:
+        for ev in events.of(_BLOCK_EVENT, "ionflux.agent.run.", "ionflux.agent.configuration."):
             kind = ev.event_type
             payload = ev.payload_json or {}
             if kind.startswith(_BLOCK_EVENT) and self.page_id is not None:

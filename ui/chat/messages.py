@@ -7,6 +7,7 @@ cached by id, text and width, so a channel of thousands of messages scrolls smoo
 from __future__ import annotations
 
 import json
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,7 @@ from ionflux.ui.qt import (
     QEvent,
     QFont,
     QFontMetrics,
+    QFontMetricsF,
     QModelIndex,
     QMouseEvent,
     QObject,
@@ -51,10 +53,34 @@ class MessageListModel(QAbstractListModel):
         self.first_unread: Any = None
 
     def set_rows(self, rows: list[MessageView], first_unread: Any = None) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.first_unread = first_unread
-        self.endResetModel()
+        """Show ``rows``: as removals at the top, changes and appends when that is all that changed.
+
+        A reset makes the view measure every row again (a Python call each); a new message in a
+        channel of 200 shown should cost one.
+        """
+        rows = list(rows)
+        old = self.rows
+        start = _overlap(old, rows) if first_unread == self.first_unread else None
+        if start is None:
+            self.beginResetModel()
+            self.rows = rows
+            self.first_unread = first_unread
+            self.endResetModel()
+            return
+        if start:
+            self.beginRemoveRows(QModelIndex(), 0, start - 1)
+            self.rows = old[start:]
+            self.endRemoveRows()
+        kept = len(self.rows)
+        for i in range(kept):
+            if self.rows[i] != rows[i]:
+                self.rows[i] = rows[i]
+                idx = self.index(i, 0)
+                self.dataChanged.emit(idx, idx)
+        if len(rows) > kept:
+            self.beginInsertRows(QModelIndex(), kept, len(rows) - 1)
+            self.rows.extend(rows[kept:])
+            self.endInsertRows()
 
     def update_row(self, row: MessageView) -> bool:
         for i, r in enumerate(self.rows):
@@ -84,7 +110,7 @@ class RowLayout:
     """Where things are in one painted row (coordinates relative to the row's top-left)."""
 
     height: float
-    doc: QTextDocument
+    doc: QTextDocument | None  # None until painted, for a row measured without one (a plain line)
     body_top: float
     head_top: float = 6.0
     divider: bool = False
@@ -94,6 +120,7 @@ class RowLayout:
     buttons: list[tuple[QRectF, str]] = field(default_factory=list)
     card: QRectF | None = None
     extra: str = ""
+    text_width: float = 0.0
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -116,12 +143,43 @@ class MessageDelegate(QStyledItemDelegate):
         self.theme = theme
         self.in_thread = in_thread
         self._cache: OrderedDict[tuple[Any, ...], RowLayout] = OrderedDict()
+        self._body_metrics: QFontMetricsF | None = None
+        self._one_line: float | None = None
 
     def _font(self, size: int, bold: bool = False) -> QFont:
         f = QFont(self.parent().font()) if self.parent() is not None else QFont()  # type: ignore[attr-defined]
         f.setPixelSize(size)
         f.setBold(bold)
         return f
+
+    @staticmethod
+    def _body(m: MessageView) -> str:
+        body = m.text or ("…" if m.streaming else "")
+        if m.content_type == "interactive_proposal" and not body:
+            body = str(m.payload.get("title") or m.payload.get("summary") or "Proposal")
+        return body + (" ▍" if m.streaming else "")
+
+    def _document(self, body: str, text_width: float) -> QTextDocument:
+        t = self.theme
+        doc = QTextDocument()
+        doc.setDocumentMargin(0)
+        doc.setDefaultFont(self._font(13))
+        doc.setDefaultStyleSheet(f"* {{ color: {t.text}; }} a {{ color: {t.accent}; }} "
+                                 f"code {{ background: {t.hover}; }} h1, h2, h3 {{ font-size: 14px; }}")
+        doc.setMarkdown(body)
+        doc.setTextWidth(text_width)
+        return doc
+
+    def _metrics(self) -> QFontMetricsF:
+        if self._body_metrics is None:
+            self._body_metrics = QFontMetricsF(self._font(13))
+        return self._body_metrics
+
+    def _line_height(self) -> float:
+        """The height of one line of body text, as the document lays it out."""
+        if self._one_line is None:
+            self._one_line = self._document("Xg", 1000).size().height()
+        return self._one_line
 
     def layout(self, m: MessageView, width: float, first_unread: Any) -> RowLayout:
         key = (m.id, m.text, m.status, m.progress, m.reactions, m.replies, m.decision, int(width), m.id == first_unread,
@@ -130,7 +188,6 @@ class MessageDelegate(QStyledItemDelegate):
         if cached is not None:
             self._cache.move_to_end(key)
             return cached
-        t = self.theme
         text_w = max(60.0, width - LEFT - 16)
         divider = m.id == first_unread
         top = 26.0 if divider else 6.0
@@ -140,18 +197,15 @@ class MessageDelegate(QStyledItemDelegate):
             body_top += 26
         if m.content_type in ("json_data", "file_attachment") and m.payload and "proposal_decision" not in m.payload:
             extra = json.dumps(m.payload, ensure_ascii=False, indent=1)[:600]
-        doc = QTextDocument()
-        doc.setDocumentMargin(0)
-        doc.setDefaultFont(self._font(13))
-        doc.setDefaultStyleSheet(f"* {{ color: {t.text}; }} a {{ color: {t.accent}; }} "
-                                 f"code {{ background: {t.hover}; }} h1, h2, h3 {{ font-size: 14px; }}")
-        body = m.text or ("…" if m.streaming else "")
-        if m.content_type == "interactive_proposal" and not body:
-            body = str(m.payload.get("title") or m.payload.get("summary") or "Proposal")
-        doc.setMarkdown(body + (" ▍" if m.streaming else ""))
-        doc.setTextWidth(text_w)
-        y = body_top + doc.size().height()
-        lay = RowLayout(0, doc, body_top, top, divider, extra=extra)
+        body = self._body(m)
+        doc = None
+        if _plain_line(body) and self._metrics().horizontalAdvance(body) <= text_w - 4:
+            height = self._line_height()  # one unwrapped line of plain text: no document until it is painted
+        else:
+            doc = self._document(body, text_w)
+            height = doc.size().height()
+        y = body_top + height
+        lay = RowLayout(0, doc, body_top, top, divider, extra=extra, text_width=text_w)
         if extra:
             lines = extra.count("\n") + 1
             lay.card = QRectF(LEFT, y + 6, text_w, min(8, lines) * 16 + 12)
@@ -230,6 +284,8 @@ class MessageDelegate(QStyledItemDelegate):
         painter.drawText(QRectF(nx, top, 200, 20), Qt.AlignmentFlag.AlignVCenter, when + tag)
         if m.content_type == "agent_status_update":
             self._status(painter, m, QRectF(LEFT, top + 22, r.width() - LEFT - 16, 22))
+        if lay.doc is None:
+            lay.doc = self._document(self._body(m), lay.text_width)
         painter.translate(LEFT, lay.body_top)
         lay.doc.drawContents(painter)
         painter.translate(-LEFT, -lay.body_top)
@@ -328,6 +384,29 @@ class MessageDelegate(QStyledItemDelegate):
                     self.decision_clicked.emit(m.id, choice)
                     return True
         return False
+
+
+#: Text that Markdown renders as itself: no markup characters, no list or rule marker, nothing auto-linked.
+_MARKUP = re.compile(r"[*_`#\[\]<>|~\\!&@\n\r\t]|://|www\.|^\s|\s$|^(\d+[.)]|[-+=])(\s|$)|^[-=]+$")
+
+
+def _plain_line(text: str) -> bool:
+    return bool(text) and _MARKUP.search(text) is None
+
+
+def _overlap(old: list[MessageView], new: list[MessageView]) -> int | None:
+    """Where ``new`` starts in ``old`` when ``new`` is ``old`` minus some top rows plus some appended, else None."""
+    if not old or not new:
+        return None
+    ids = [r.id for r in old]
+    try:
+        start = ids.index(new[0].id)
+    except ValueError:
+        return None
+    kept = len(old) - start
+    if len(new) < kept or ids[start:] != [r.id for r in new[:kept]]:
+        return None
+    return start
 
 
 def _hashed(name: str) -> str:

@@ -16,7 +16,8 @@ from typing import Any
 
 from psygnal import Signal
 
-from ionflux.core.models import ChatMessage, PlatformEvent
+from ionflux.core.models import ChatMessage
+from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.ops import OpRunner, Refresher
 from ionflux.ui.services import Services
 
@@ -196,8 +197,10 @@ class ChatViewModel:
         chan = self.channel
         self.messages_changed.emit(chan.name if chan else "", self.rows)
         if unread and channel_id is not None and time.monotonic() - self._last_read > MARK_READ_EVERY_S:
-            self._last_read = time.monotonic()  # at most every few seconds: it rewrites every unread row
-            self.ops.write(lambda: self.services.chat.mark_read(channel_id), label="mark messages read")
+            self._last_read = time.monotonic()  # at most every few seconds: each marked row is a synced change
+            shown = [r.id for r in rows if r.unread]  # what the user was shown, not a burst's older messages
+            self.ops.write(lambda: self.services.chat.mark_read(channel_id, message_ids=shown),
+                           label="mark messages read")
         if self._pending_thread is not None and any(r.id == self._pending_thread for r in self.rows):
             self.open_thread(self._pending_thread)
         elif self.thread_root is not None:
@@ -300,10 +303,10 @@ class ChatViewModel:
 
     # -- events -----------------------------------------------------------------------------
 
-    def on_events(self, events: list[PlatformEvent]) -> None:
+    def on_events(self, events: EventBatch) -> None:
         if self.workspace_id is None:
             return
-        kinds = {e.event_type.rsplit(".", 1)[0] for e in events if e.workspace_id in (None, self.workspace_id)}
+        kinds = events.kinds(self.workspace_id)
         if "ionflux.chat.channel" in kinds or "ionflux.chat.message" in kinds:
             self._channels.request()
         if "ionflux.chat.message" in kinds and self.channel_id is not None:

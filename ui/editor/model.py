@@ -19,8 +19,8 @@ from psygnal import Signal
 
 from ionflux.agents.config import ConfigInvalid, resolve_config
 from ionflux.core.errors import IonfluxError
-from ionflux.core.models import PlatformEvent
 from ionflux.ui.editor.completion import Suggestion, suggest
+from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.ops import OpRunner
 from ionflux.ui.services import Services
 
@@ -97,7 +97,7 @@ class YamlEditorViewModel:
     def _detail(self, run_id: uuid.UUID) -> dict[str, Any]:
         raise NotImplementedError
 
-    def _touched(self, events: list[PlatformEvent]) -> bool:
+    def _touched(self, events: EventBatch) -> bool:
         """Whether committed events may have changed the runs shown."""
         raise NotImplementedError
 
@@ -181,7 +181,7 @@ class YamlEditorViewModel:
     def open_run(self, run_id: uuid.UUID) -> None:
         self.ops.run(lambda: self._detail(run_id), label="reading the run", on_success=self.run_detail.emit)
 
-    def on_events(self, events: list[PlatformEvent]) -> None:
+    def on_events(self, events: EventBatch) -> None:
         if self._touched(events):
             self.refresh_runs()
 
@@ -222,10 +222,10 @@ class EditorViewModel(YamlEditorViewModel):
                 "preview": run.output_preview_text, "error": run.error_details_json, "kpis": run.kpi_results_json,
                 "log": log_text}
 
-    def _touched(self, events: list[PlatformEvent]) -> bool:
+    def _touched(self, events: EventBatch) -> bool:
         mine = str(self.config_id)
-        return any(e.event_type.startswith("ionflux.agent.run.")
-                   and (e.payload_json or {}).get("agent_configuration_id") == mine for e in events)
+        runs = events.of("ionflux.agent.run.")
+        return any((e.payload_json or {}).get("agent_configuration_id") == mine for e in runs)
 
 
 def check(definition: dict[str, Any], text: str, source: str) -> tuple[list[Problem], dict[str, Any] | None]:

@@ -11,10 +11,11 @@ import uuid
 from typing import Any
 
 from ionflux.core.errors import ValidationError
-from ionflux.core.models import PlatformEvent, PlaybookActionType
+from ionflux.core.models import PlaybookActionType
 from ionflux.core.playbooks import CONDITION_OPERATORS, YAML_FIELDS, parse_yaml, to_yaml
 from ionflux.ui.editor.completion import Suggestion
 from ionflux.ui.editor.model import Problem, RunRow, YamlEditorViewModel, where_of
+from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.ops import OpRunner
 from ionflux.ui.services import Services
 
@@ -89,12 +90,10 @@ class PlaybookEditorViewModel(YamlEditorViewModel):
     def _detail(self, run_id: uuid.UUID) -> dict[str, Any]:
         return _detail(self.services.playbooks.run(run_id))
 
-    def _touched(self, events: list[PlatformEvent]) -> bool:
+    def _touched(self, events: EventBatch) -> bool:
         """A run of this playbook started (its id is in the event), or a run shown here changed."""
         mine, shown = str(self.config_id), self._shown
-        for e in events:
-            if not e.event_type.startswith("ionflux.playbook.run."):
-                continue
+        for e in events.of("ionflux.playbook.run."):
             payload = e.payload_json or {}
             if (payload.get("data") or {}).get("playbook_id") == mine or payload.get("id") in shown:
                 return True
