@@ -179,7 +179,7 @@ def big_page(app, n: int = 2000) -> uuid.UUID:  # type: ignore[no-untyped-def]
 def bench_big_page(window, app) -> None:  # type: ignore[no-untyped-def]
     page_id = big_page(app)
     window.bridge.flush()
-    pump(lambda: not window.workspace_vm.busy, 10)
+    pump(lambda: not window.workspace_vm.busy and window.chat_vm.channel_id is not None and not window.chat_vm.busy, 10)
     times = []
     for _ in range(3):
         window.open_page(window.workspace_vm.pages[0].id)
@@ -403,7 +403,7 @@ def bench_window(folder: Path, backend: Backend | None) -> None:
     window = build_window(app, fetch=None)
     window.resize(1440, 900)
     window.show()
-    pump(lambda: not window.workspace_vm.busy, 10)
+    pump(lambda: not window.workspace_vm.busy and window.chat_vm.channel_id is not None and not window.chat_vm.busy, 10)
     collector = start_idle_gc(window)  # as run_gui does
     bench_big_page(window, app)
     demo_page = next(p.id for p in window.workspace_vm.pages if p.title == "Q4 Campaign Planning")

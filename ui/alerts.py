@@ -23,11 +23,13 @@ def alert_for(event: PlatformEvent, channel_names: Mapping[uuid.UUID, str]) -> t
         return "Alert", str(body)[:300]
     if kind == "ionflux.chat.message.created":
         data = payload.get("data") or {}
+        if data.get("sender_type") not in ("agent", "system"):  # people's messages never alert: skip the lookup
+            return None
         try:
             channel = channel_names.get(uuid.UUID(str(data.get("channel_id"))))
         except ValueError:
             return None
-        if channel == ALERT_CHANNEL and data.get("sender_type") in ("agent", "system"):
+        if channel == ALERT_CHANNEL:
             body = (data.get("content_json") or {}).get("text_body") or "New alert"
             return f"#{ALERT_CHANNEL}", str(body)[:300]
     return None

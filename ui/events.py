@@ -11,10 +11,12 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from psygnal import Signal
+
 from ionflux.core.bus import EventBus
 from ionflux.core.models import PlatformEvent
 from ionflux.ui.event_batch import EventBatch, kind_of
-from ionflux.ui.qt import QObject, QTimer, Signal
+from ionflux.ui.qt import QObject, QTimer
 
 #: How often events are collected while they arrive (one frame), and when all is quiet.
 BATCH_MS = 16
@@ -29,7 +31,7 @@ class EventBridge(QObject):
         batch(EventBatch): committed events, in commit order, at most one batch per tick.
     """
 
-    batch = Signal(object)
+    batch = Signal(object)  # psygnal: delivered by a Python call on the GUI thread, no trip through Qt
 
     def __init__(self, bus: EventBus, pattern: str = "ionflux.*", parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -387,8 +387,6 @@ class MainWindow(QMainWindow):
             item.theme = theme
             item.content.reset()
             item.update()
-        self.chat.list.delegate._cache.clear()
-        self.chat.thread.list.delegate._cache.clear()
         self.sidebar.set_agents(self.workspace_vm.agents)
         self.chat.list.viewport().update()
         self.canvas_pane.view.viewport().update()

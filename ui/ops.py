@@ -33,9 +33,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-#: How often finished work is collected while some is in flight, and how long one collection may take.
-PUMP_MS = 4
-PUMP_BUDGET_S = 0.012
+#: How often finished work is collected while some is in flight (once a frame), and how long one
+#: collection may take. Not more often: each collection is a Python call from Qt, which takes the
+#: GIL, and while workers run Python every take can wait for them.
+PUMP_MS = 16
+PUMP_BUDGET_S = 0.008
 #: The least time between two reloads of one list (see Refresher).
 REFRESH_SPACING_S = 0.25
 _ids = itertools.count(1)

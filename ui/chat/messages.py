@@ -140,17 +140,42 @@ class MessageDelegate(QStyledItemDelegate):
 
     def __init__(self, theme: Theme, parent: QObject | None = None, *, in_thread: bool = False) -> None:
         super().__init__(parent)
-        self.theme = theme
         self.in_thread = in_thread
         self._cache: OrderedDict[tuple[Any, ...], RowLayout] = OrderedDict()
+        self._fonts: dict[tuple[int, bool], QFont] = {}
+        self._font_metrics: dict[tuple[int, bool], QFontMetrics] = {}
         self._body_metrics: QFontMetricsF | None = None
         self._one_line: float | None = None
+        self.theme = theme
+
+    @property
+    def theme(self) -> Theme:
+        return self._theme
+
+    @theme.setter
+    def theme(self, theme: Theme) -> None:
+        """A new theme: every cached layout, font and measure is made again."""
+        self._theme = theme
+        self._cache.clear()
+        self._fonts.clear()
+        self._font_metrics.clear()
+        self._body_metrics = self._one_line = None
 
     def _font(self, size: int, bold: bool = False) -> QFont:
-        f = QFont(self.parent().font()) if self.parent() is not None else QFont()  # type: ignore[attr-defined]
-        f.setPixelSize(size)
-        f.setBold(bold)
+        """The list's font at ``size`` px (made once: every Qt call from Python may wait for the GIL)."""
+        f = self._fonts.get((size, bold))
+        if f is None:
+            f = QFont(self.parent().font()) if self.parent() is not None else QFont()  # type: ignore[attr-defined]
+            f.setPixelSize(size)
+            f.setBold(bold)
+            self._fonts[(size, bold)] = f
         return f
+
+    def _fm(self, size: int, bold: bool = False) -> QFontMetrics:
+        fm = self._font_metrics.get((size, bold))
+        if fm is None:
+            fm = self._font_metrics[(size, bold)] = QFontMetrics(self._font(size, bold))
+        return fm
 
     @staticmethod
     def _body(m: MessageView) -> str:
@@ -217,7 +242,7 @@ class MessageDelegate(QStyledItemDelegate):
                 lay.buttons = [(QRectF(LEFT, y + 8, 96, 28), "approved"),
                                (QRectF(LEFT + 104, y + 8, 90, 28), "rejected")]
             y += 40
-        fm = QFontMetrics(self._font(12))
+        fm = self._fm(12)
         x = float(LEFT)
         if m.reactions:
             y += 6
@@ -276,7 +301,7 @@ class MessageDelegate(QStyledItemDelegate):
         name_font = self._font(13, True)
         painter.setFont(name_font)
         painter.drawText(QRectF(LEFT, top, r.width(), 20), Qt.AlignmentFlag.AlignVCenter, m.sender)
-        nx = LEFT + QFontMetrics(name_font).horizontalAdvance(m.sender) + 8
+        nx = LEFT + self._fm(13, True).horizontalAdvance(m.sender) + 8
         painter.setFont(self._font(11))
         painter.setPen(QColor(t.faint))
         when = "now" if m.local else m.created_at.astimezone().strftime("%H:%M")
@@ -327,7 +352,7 @@ class MessageDelegate(QStyledItemDelegate):
         if duration is not None:
             label += f"  ·  {duration / 1000:.1f} s"
         p.setFont(self._font(11, True))
-        w = QFontMetrics(p.font()).horizontalAdvance(label) + 20
+        w = self._fm(11, True).horizontalAdvance(label) + 20
         pill = QRectF(rect.left(), rect.top(), w, 20)
         colour = QColor(t.status_colour(status))
         fill = QColor(colour)
