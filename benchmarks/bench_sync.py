@@ -18,10 +18,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from _util import MemoryKeyring, summary_ms
-
-import keyring
-import psycopg
+from _util import SyncBackend, summary_ms
 
 from ionflux.core.chat import Chat
 from ionflux.core.context import Context
@@ -30,23 +27,19 @@ from ionflux.core.models import PlatformEvent
 from ionflux.core.pages import Pages
 from ionflux.core.secrets import SecretStore
 from ionflux.core.store import Store
-from ionflux.sync.accounts import login
-from ionflux.sync.backend import drop_roles, init_database
-from ionflux.sync.broker import Broker
 from ionflux.sync.kafka_io import SEQ_HEADER, ensure_topics
 from ionflux.sync.session import SyncSession
 from ionflux.sync.wire import domain, encode, topic
 from ionflux.sync.worker import SyncWorker
 
-ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
 
-
-def _device(root: Path, name: str, url: str, kafka: str, secrets: SecretStore, *, seed: bool) -> Store:
-    store = Store(root / name)
+def _device(root: Path, name: str, backend: SyncBackend, *, seed: bool) -> Store:
     if seed:
+        store = Store(root / name)
         seed_demo(Context(store))
-    login(store, secrets, url, kafka, "demo@ionflux.ai", "demo")
-    return store
+        store.close()
+    backend.sign_in(root / name, push=False)
+    return Store(root / name)
 
 
 def bench_push(store: Store, secrets: SecretStore, kafka: str, n: int) -> None:
@@ -86,13 +79,13 @@ def bench_push(store: Store, secrets: SecretStore, kafka: str, n: int) -> None:
     print(f"push: throughput ratio ours/raw = {raw / ours:.2f}x (budget ≥ 0.5x)")
 
 
-def bench_initial_sync(root: Path, url: str, kafka: str, secrets: SecretStore) -> None:
+def bench_initial_sync(root: Path, backend: SyncBackend) -> None:
     from sqlalchemy import func, select
 
     from ionflux.core.models import ChatMessage
 
-    store = _device(root, "fresh", url, kafka, secrets, seed=False)
-    session = SyncSession.open(store, secrets)
+    store = _device(root, "fresh", backend, seed=False)
+    session = SyncSession.open(store, backend.secrets)
     t0 = time.perf_counter()
     session.sync_now()
     took = time.perf_counter() - t0
@@ -152,32 +145,23 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--edits", type=int, default=200)
     args = ap.parse_args()
-    keyring.set_keyring(MemoryKeyring())
-    secrets = SecretStore(keyring.get_keyring())
-    name = f"ionflux_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    backend = SyncBackend()
     root = Path(tempfile.mkdtemp())
-    broker = Broker().start()
     try:
-        init_database(url)
-        a = _device(root, "a", url, broker.bootstrap, secrets, seed=True)
+        backend.start()
+        kafka, secrets = backend.bootstrap, backend.secrets
+        a = _device(root, "a", backend, seed=True)
         SyncSession.open(a, secrets).sync_now()
-        bench_push(a, secrets, broker.bootstrap, args.events)
-        bench_initial_sync(root, url, broker.bootstrap, secrets)
-        b = _device(root, "b", url, broker.bootstrap, secrets, seed=False)
+        bench_push(a, secrets, kafka, args.events)
+        bench_initial_sync(root, backend)
+        b = _device(root, "b", backend, seed=False)
         SyncSession.open(b, secrets).sync_now()
         bench_latency(a, b, secrets, args.edits)
         a.close()
         b.close()
     finally:
-        broker.stop()
-        drop_roles(url)
-        with psycopg.connect(ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        backend.stop()
         shutil.rmtree(root, ignore_errors=True)
-
 
 if __name__ == "__main__":
     main()

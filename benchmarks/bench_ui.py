@@ -22,6 +22,9 @@ import time
 import uuid
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from _util import SyncBackend
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 class Heartbeat:
@@ -236,7 +239,7 @@ def bench_llm_stream(window, label: str) -> None:  # type: ignore[no-untyped-def
           f"{label}): longest event-loop stall {stall:.1f} ms (budget < 50 ms)")
 
 
-def bench_outbox(window, app, backend: Backend | None) -> None:  # type: ignore[no-untyped-def]
+def bench_outbox(window, app, backend: SyncBackend | None) -> None:  # type: ignore[no-untyped-def]
     channel_id = window.chat_vm.channel_id
     heartbeat = Heartbeat()
     done = threading.Event()
@@ -315,66 +318,15 @@ def bench_simulated_drain(app, heartbeat: Heartbeat) -> None:  # type: ignore[no
           f"longest stall {stall:.1f} ms (budget < 50 ms)")
 
 
-class Backend:
-    """A throwaway sync backend: a new database on the machine's PostgreSQL and a tansu broker started here."""
-
-    ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test"
-
-    def __init__(self) -> None:
-        import keyring
-        from _util import MemoryKeyring
-
-        from ionflux.core.secrets import SecretStore
-
-        keyring.set_keyring(MemoryKeyring())
-        self.secrets = SecretStore(keyring.get_keyring())
-        self.name = f"ionflux_bench_ui_{uuid.uuid4().hex[:8]}"
-        self.url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.name}"
-        self.broker = None
-
-    @classmethod
-    def start(cls) -> Backend | None:
-        """The backend, or None (with the reason printed) when PostgreSQL or the broker cannot start."""
-        import psycopg
-
-        from ionflux.sync.backend import init_database
-        from ionflux.sync.broker import Broker
-
-        backend = cls()
-        try:
-            with psycopg.connect(cls.ADMIN, autocommit=True, connect_timeout=3) as conn:
-                conn.execute(f'CREATE DATABASE "{backend.name}"')
-            backend.broker = Broker().start()
-            init_database(backend.url)
-        except Exception as exc:  # a benchmark still runs, with the simulated drain
-            print(f"(no sync backend: {exc}; the outbox drain is simulated)")
-            backend.stop()
-            return None
-        return backend
-
-    def sign_in(self, folder: Path) -> None:
-        """Sign the demo device in and push its seeded state, so only later changes are pending."""
-        from ionflux.core.store import Store
-        from ionflux.sync.accounts import login
-        from ionflux.sync.session import SyncSession
-
-        store = Store(folder)
-        login(store, self.secrets, self.url, self.broker.bootstrap, "demo@ionflux.ai", "demo")
-        session = SyncSession.open(store, self.secrets)
-        session.sync_now()
-        session.close()
-        store.close()
-
-    def stop(self) -> None:
-        import psycopg
-
-        from ionflux.sync.backend import drop_roles
-
-        if self.broker is not None:
-            self.broker.stop()
-            drop_roles(self.url)
-        with psycopg.connect(self.ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+def start_backend() -> SyncBackend | None:
+    """The throwaway sync backend, or None (with the reason printed) when PostgreSQL or the broker cannot start."""
+    backend = SyncBackend()
+    try:
+        return backend.start()
+    except Exception as exc:  # a benchmark still runs, with the simulated drain
+        print(f"(no sync backend: {exc}; the outbox drain is simulated)")
+        backend.stop()
+        return None
 
 
 def main() -> None:
@@ -383,7 +335,7 @@ def main() -> None:
         folder = seeded(Path(tmp) / "data")
         bench_startup(folder)
         bench_fresh_preload(folder)
-        backend = Backend.start()
+        backend = start_backend()
         try:
             if backend is not None:
                 backend.sign_in(folder)
@@ -393,7 +345,7 @@ def main() -> None:
                 backend.stop()
 
 
-def bench_window(folder: Path, backend: Backend | None) -> None:
+def bench_window(folder: Path, backend: SyncBackend | None) -> None:
     from ionflux.app.context import App
     from ionflux.app.gui import build_window, start_idle_gc
     from ionflux.ui.qt import QApplication

@@ -8,8 +8,8 @@ collects them: every frame while events arrive, backing off to a slower beat whe
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
-from typing import Any
 
 from psygnal import Signal
 
@@ -38,7 +38,7 @@ class EventBridge(QObject):
         self._lock = threading.Lock()
         self._pending: list[PlatformEvent] = []
         self._types: list[str] = []
-        self._kinds: set[tuple[Any, str]] = set()
+        self._kinds: set[tuple[uuid.UUID | None, str]] = set()
         self._gui_thread = threading.get_ident()
         self._quiet = 0
         self._timer = QTimer(self)

@@ -19,7 +19,6 @@ from ionflux.ui.qt import (
     QEvent,
     QFont,
     QFontMetrics,
-    QFontMetricsF,
     QModelIndex,
     QMouseEvent,
     QObject,
@@ -144,7 +143,6 @@ class MessageDelegate(QStyledItemDelegate):
         self._cache: OrderedDict[tuple[Any, ...], RowLayout] = OrderedDict()
         self._fonts: dict[tuple[int, bool], QFont] = {}
         self._font_metrics: dict[tuple[int, bool], QFontMetrics] = {}
-        self._body_metrics: QFontMetricsF | None = None
         self._one_line: float | None = None
         self.theme = theme
 
@@ -159,7 +157,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._cache.clear()
         self._fonts.clear()
         self._font_metrics.clear()
-        self._body_metrics = self._one_line = None
+        self._one_line = None
 
     def _font(self, size: int, bold: bool = False) -> QFont:
         """The list's font at ``size`` px (made once: every Qt call from Python may wait for the GIL)."""
@@ -195,11 +193,6 @@ class MessageDelegate(QStyledItemDelegate):
         doc.setTextWidth(text_width)
         return doc
 
-    def _metrics(self) -> QFontMetricsF:
-        if self._body_metrics is None:
-            self._body_metrics = QFontMetricsF(self._font(13))
-        return self._body_metrics
-
     def _line_height(self) -> float:
         """The height of one line of body text, as the document lays it out."""
         if self._one_line is None:
@@ -224,7 +217,7 @@ class MessageDelegate(QStyledItemDelegate):
             extra = json.dumps(m.payload, ensure_ascii=False, indent=1)[:600]
         body = self._body(m)
         doc = None
-        if _plain_line(body) and self._metrics().horizontalAdvance(body) <= text_w - 4:
+        if _plain_line(body) and self._fm(13).horizontalAdvance(body) <= text_w - 4:
             height = self._line_height()  # one unwrapped line of plain text: no document until it is painted
         else:
             doc = self._document(body, text_w)
