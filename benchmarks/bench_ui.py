@@ -4,7 +4,8 @@ Budgets (ARCHITECTURE.md): first painted window < 1 s (model loaded lazily); a p
 blocks opens < 0.5 s; the longest event-loop stall while a local LLM answer streams, and while
 10,000 outbox events are committed and then pushed, < 50 ms (measured with a 5 ms timer heartbeat).
 The push is the real sync push to a throwaway database on the machine's PostgreSQL
-(127.0.0.1:5432, user postgres) and a tansu broker started here; without them it is simulated.
+(127.0.0.1:5432, user postgres) and a tansu broker started here (a backlog this large is pushed
+from a child process, as the app's sync worker does); without them it is simulated.
 The answer is measured twice: with the model loaded by the question itself (the first question
 asked right at start-up), and with it preloaded in the background as the app does after start.
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +30,8 @@ from ionflux.sync.wire import Event, WireError, domain, encode, parse, topic
 
 log = logging.getLogger(__name__)
 
-#: Above this many pending events, records are produced from a child process (see ``kafka_process``).
+#: Above this many pending events the push runs in a child process (``push_process``), where the Kafka
+#: records are produced from a grandchild (``kafka_process``).
 BULK_PUSH = 10_000
 
 
@@ -63,6 +65,8 @@ class Pusher:
         self.user_id = user_id
         self.batch_size = batch_size
         self.bulk_threshold = BULK_PUSH
+        #: Runs a push of more than ``bulk_threshold`` events elsewhere (``push_process.ChildPush``); None: here.
+        self.in_child: Callable[[Pusher, PushStats], PushStats] | None = None
 
     def pending(self) -> int:
         return self.store.pending_outbox_count()
@@ -76,6 +80,8 @@ class Pusher:
         simply pushed again next time.
         """
         stats = stats or PushStats()
+        if self.in_child is not None and self.pending() > self.bulk_threshold:
+            return self.in_child(self, stats)
         waiting: _Batch | None = None
         producer: Any = self.producer
         bulk = None

@@ -12,6 +12,7 @@ from ionflux.core.store import Store
 from ionflux.sync.kafka_io import Producer
 from ionflux.sync.pull import Puller, PullStats
 from ionflux.sync.push import Pusher, PushStats
+from ionflux.sync.push_process import ChildPush
 from ionflux.sync.remote import Profile, check_schema, load_profile, password_for, save_state, user_engine
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,7 @@ class SyncSession:
         self.engine = user_engine(profile, password)
         self.producer = Producer(profile.kafka) if use_kafka else None
         self.pusher = Pusher(store, self.engine, self.producer, profile.user)
+        self.pusher.in_child = self._child_push = ChildPush(store, profile, password, use_kafka=use_kafka)
         self.puller = Puller(store, self.engine)
         self._checked = False
 
@@ -98,6 +100,10 @@ class SyncSession:
                 save_state(self.store, last_error=None, last_sync_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
                 return report
         raise IonfluxError(f"sync did not finish within {timeout:.0f} s", where="sync")
+
+    def interrupt(self) -> None:
+        """Stop a bulk push running in its child process (from any thread); the rest waits in the outbox."""
+        self._child_push.stop()
 
     def close(self) -> None:
         if self.producer is not None:

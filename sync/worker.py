@@ -25,6 +25,7 @@ from ionflux.core.sync_state import DEVICE_ID_KEY, ensure_node
 from ionflux.sync.apply import quarantine
 from ionflux.sync.kafka_io import SEQ_HEADER, KafkaUnavailableError, make_consumer
 from ionflux.sync.pull import Claim, PullStats
+from ionflux.sync.push_process import BackendUnavailableError
 from ionflux.sync.remote import load_state, save_state
 from ionflux.sync.session import NotSignedInError, SyncSession
 from ionflux.sync.wire import WireError, parse, topic_workspace, workspace_topics
@@ -99,6 +100,9 @@ class SyncWorker:
         """Stop the thread and close connections; whatever is pending stays in the outbox."""
         self._stop.set()
         self._wake.set()
+        session = self._session
+        if session is not None:
+            session.interrupt()
         if self._unsubscribe:
             self._unsubscribe()
             self._unsubscribe = None
@@ -136,7 +140,7 @@ class SyncWorker:
             except NotSignedInError:
                 self._set(SIGNED_OUT, None)
                 self._sleep(self.poll_interval)
-            except (OperationalError, KafkaUnavailableError) as exc:
+            except (OperationalError, KafkaUnavailableError, BackendUnavailableError) as exc:
                 self._drop_connections()
                 self._failed(OFFLINE, exc)
                 backoff = self._backoff(backoff)
@@ -270,6 +274,8 @@ class SyncWorker:
                 log.exception("sync status callback failed")
 
     def _failed(self, state: str, exc: Exception) -> None:
+        if self._stop.is_set():
+            return  # stopping: a push interrupted on purpose is not a failure to report
         message = exc.one_line() if isinstance(exc, IonfluxError) else " ".join(str(getattr(exc, "orig", exc))
                                                                                .split())[:300]
         log.info("sync %s: %s", state, message)

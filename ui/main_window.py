@@ -388,7 +388,9 @@ class MainWindow(QMainWindow):
             item.content.reset()
             item.update()
         self.sidebar.set_agents(self.workspace_vm.agents)
-        self.chat.list.viewport().update()
+        for messages in (self.chat.list, self.chat.thread.list):
+            messages.remeasure()
+            messages.viewport().update()
         self.canvas_pane.view.viewport().update()
 
     def toggle_chat(self) -> None:

@@ -53,13 +53,14 @@ def sync_now(app: App) -> Output:
     from sqlalchemy.exc import OperationalError
 
     from ionflux.sync.kafka_io import KafkaUnavailableError
+    from ionflux.sync.push_process import BackendUnavailableError
     from ionflux.sync.remote import save_state
     from ionflux.sync.session import SyncSession
 
     session = SyncSession.open(app.store, app.secrets)
     try:
         report = session.sync_now()
-    except (OperationalError, KafkaUnavailableError) as exc:
+    except (OperationalError, KafkaUnavailableError, BackendUnavailableError) as exc:
         message = exc.one_line() if isinstance(exc, IonfluxError) else " ".join(str(exc.orig).split())[:200]
         save_state(app.store, last_error=message)
         raise OfflineError(f"offline ({message}); {app.store.pending_outbox_count()} change(s) stay queued",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from ionflux.sync import server_tables as st
 from ionflux.sync.backend import drop_roles, init_database
 from ionflux.sync.broker import Broker
 from ionflux.sync.kafka_io import KafkaUnavailableError
+from ionflux.sync.push_process import BackendUnavailableError
 from ionflux.sync.worker import SyncWorker
 
 
@@ -203,22 +206,31 @@ def test_redelivered_and_reordered_kafka_records_apply_once(rig: Rig) -> None:
     rig.converged()
 
 
-def test_a_large_backlog_is_produced_from_a_child_process_with_the_same_guarantees(rig: Rig) -> None:
+def test_a_large_backlog_is_pushed_from_a_child_process_with_the_same_guarantees(
+        rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
     chan = Chat(rig.a.ctx).channels(rig.workspace())[0]
     Chat(rig.a.ctx).post_many(chan.id, [f"bulk {i}" for i in range(1200)])
     events = [str(e.event_id) for e in outbox(rig.a.store, unsent_only=True)]
     session = rig.a.session()
     session.pusher.bulk_threshold = 100
     session.pusher.batch_size = 500
+    caplog.set_level(logging.INFO, logger="ionflux.sync.push_process")
     try:
+        rig.proxy.cut()  # PostgreSQL unreachable: the child says so, the worker's offline path takes it
+        with pytest.raises(BackendUnavailableError):
+            session.pusher.push_all()
+        rig.proxy.heal()
         rig.broker.stop()
         with pytest.raises(KafkaUnavailableError):
             session.pusher.push_all()
         assert rig.a.store.pending_outbox_count() == len(events)  # in PostgreSQL maybe, but not marked sent
         rig.broker.start()
-        session.pusher.push_all()
+        stats = session.pusher.push_all()
     finally:
         session.close()
+    pids = {int(r.getMessage().rsplit(" ", 1)[1]) for r in caplog.records if "from process" in r.getMessage()}
+    assert len(pids) == 3 and os.getpid() not in pids
+    assert stats.sent == len(events) and stats.batches == 3  # the child's figures reach the caller
     assert rig.a.store.pending_outbox_count() == 0
     assert _log_count(rig.url, events) == (len(events), len(events))
     rig.b.sync()

@@ -101,3 +101,22 @@ def test_a_plain_line_is_measured_as_its_document_would_be(qtbot: Any) -> None:
         assert fast.height == pytest.approx(fast.body_top + body.size().height() + 10), text
         if len(text) < 40:
             assert fast.doc is None, text  # measured without building a document
+
+
+def test_rows_carry_their_measured_size_and_a_narrower_list_measures_them_again(qtbot: Any) -> None:
+    from ionflux.ui.chat.panel import MessageList
+    from ionflux.ui.qt import Qt
+
+    view = MessageList(load_theme("dark"))
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    long = row("word " * 60)
+    view.show_rows([row("hi"), long])
+    size = view.model_.index(1, 0).data(Qt.ItemDataRole.SizeHintRole)
+    assert size == view.delegate.size_for(long, view.viewport().width(), None)  # what the view lays out
+    qtbot.waitUntil(lambda: view.visualRect(view.model_.index(1, 0)).height() == size.height())
+    view.resize(300, 400)
+    narrow = lambda: view.model_.index(1, 0).data(Qt.ItemDataRole.SizeHintRole)  # noqa: E731
+    qtbot.waitUntil(lambda: narrow().height() > size.height())  # the text wraps onto more lines
+    assert narrow() == view.delegate.size_for(long, view.viewport().width(), None)

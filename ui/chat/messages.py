@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ionflux.ui.chat.model import MessageView
 from ionflux.ui.qt import (
-    QAbstractListModel,
     QColor,
     QEvent,
     QFont,
@@ -27,6 +27,8 @@ from ionflux.ui.qt import (
     QPersistentModelIndex,
     QRectF,
     QSize,
+    QStandardItem,
+    QStandardItemModel,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -43,65 +45,94 @@ CACHE_ROWS = 600
 QUICK_REACTIONS = ("👍", "🎉", "👀", "✅", "❤️")
 
 
-class MessageListModel(QAbstractListModel):
-    """The rows of one channel or thread."""
+class MessageListModel(QStandardItemModel):
+    """The rows of one channel or thread, each with its measured size.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    A C++ model on purpose: the view lays out every row again after each insert or removal,
+    asking each for its size, and with a Python model each of those questions is a call into
+    Python that may wait for the GIL while a worker thread commits. Here rows are measured once,
+    when they arrive (``measure``), and the view reads the sizes without entering Python.
+    """
+
+    def __init__(self, parent: QObject | None = None,
+                 measure: Callable[[MessageView, Any], QSize] | None = None) -> None:
         super().__init__(parent)
         self.rows: list[MessageView] = []
         self.first_unread: Any = None
+        self.measure = measure or (lambda _m, _first: QSize(360, 48))
 
     def set_rows(self, rows: list[MessageView], first_unread: Any = None) -> None:
         """Show ``rows``: as removals at the top, changes and appends when that is all that changed.
 
-        A reset makes the view measure every row again (a Python call each); a new message in a
-        channel of 200 shown should cost one.
+        A reset makes the view lay out every row again; a new message in a channel of 200 shown
+        should cost one measurement.
         """
         rows = list(rows)
         old = self.rows
         start = _overlap(old, rows) if first_unread == self.first_unread else None
         if start is None:
-            self.beginResetModel()
-            self.rows = rows
             self.first_unread = first_unread
+            items = [self._item(r) for r in rows]
+            self.beginResetModel()
+            self.blockSignals(True)  # one reset for the views, not the removals and inserts it is made of
+            try:
+                self.setRowCount(0)
+                if items:
+                    self.invisibleRootItem().appendRows(items)
+            finally:
+                self.blockSignals(False)
+            self.rows = rows
             self.endResetModel()
             return
         if start:
-            self.beginRemoveRows(QModelIndex(), 0, start - 1)
             self.rows = old[start:]
-            self.endRemoveRows()
+            self.removeRows(0, start)
         kept = len(self.rows)
         for i in range(kept):
             if self.rows[i] != rows[i]:
                 self.rows[i] = rows[i]
-                idx = self.index(i, 0)
-                self.dataChanged.emit(idx, idx)
+                self._fill(self.item(i), rows[i])
         if len(rows) > kept:
-            self.beginInsertRows(QModelIndex(), kept, len(rows) - 1)
             self.rows.extend(rows[kept:])
-            self.endInsertRows()
+            self.invisibleRootItem().appendRows([self._item(r) for r in rows[kept:]])
 
     def update_row(self, row: MessageView) -> bool:
         for i, r in enumerate(self.rows):
             if r.id == row.id:
                 self.rows[i] = row
-                idx = self.index(i, 0)
-                self.dataChanged.emit(idx, idx)
+                self._fill(self.item(i), row)
                 return True
         return False
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
+    def remeasure(self) -> None:
+        """Measure every row again (the width changed): one layout pass for the views."""
+        self.blockSignals(True)
+        try:
+            for i, r in enumerate(self.rows):
+                self.item(i).setData(self.measure(r, self.first_unread), Qt.ItemDataRole.SizeHintRole)
+        finally:
+            self.blockSignals(False)
+        self.layoutChanged.emit()
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        m = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{m.sender}: {m.text}"
-        if role == MessageRole:
-            return m
-        return None
+    def _item(self, m: MessageView) -> QStandardItem:
+        item = QStandardItem()
+        item.setEditable(False)
+        self._fill(item, m)
+        return item
+
+    def _fill(self, item: QStandardItem, m: MessageView) -> None:
+        """Set the row's message, text (what accessibility reads) and size: one dataChanged for a shown row."""
+        shown = item.model() is self
+        self.blockSignals(True)
+        try:
+            item.setData(m, MessageRole)
+            item.setData(self.measure(m, self.first_unread), Qt.ItemDataRole.SizeHintRole)
+            item.setText(f"{m.sender}: {m.text}")
+        finally:
+            self.blockSignals(False)
+        if shown:
+            idx = item.index()
+            self.dataChanged.emit(idx, idx)
 
 
 @dataclass
@@ -256,11 +287,9 @@ class MessageDelegate(QStyledItemDelegate):
             self._cache.popitem(last=False)
         return lay
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
-        m: MessageView = index.data(MessageRole)
-        width = option.rect.width() or (self.parent().viewport().width() if self.parent() else 360)  # type: ignore[attr-defined]
-        lay = self.layout(m, width, index.model().first_unread)  # type: ignore[attr-defined]
-        return QSize(int(width), int(lay.height))
+    def size_for(self, m: MessageView, width: float, first_unread: Any) -> QSize:
+        """The row's size at ``width``: what the model stores (the view never asks the delegate)."""
+        return QSize(int(width), int(self.layout(m, width, first_unread).height))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:

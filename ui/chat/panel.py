@@ -17,6 +17,8 @@ from ionflux.ui.qt import (
     QLabel,
     QListView,
     QMenu,
+    QResizeEvent,
+    QSize,
     QSplitter,
     Qt,
     QToolButton,
@@ -40,9 +42,10 @@ class MessageList(QListView):
 
     def __init__(self, theme: Theme, parent: QWidget | None = None, *, in_thread: bool = False) -> None:
         super().__init__(parent)
-        self.model_ = MessageListModel(self)
-        self.setModel(self.model_)
         self.delegate = MessageDelegate(theme, self, in_thread=in_thread)
+        self.model_ = MessageListModel(self, measure=self._measure)
+        self.setModel(self.model_)
+        self._measured_width = 0
         self.setItemDelegate(self.delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -53,6 +56,19 @@ class MessageList(QListView):
         self.setMouseTracking(True)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu_at)
+
+    def _measure(self, m: MessageView, first_unread: Any) -> QSize:
+        return self.delegate.size_for(m, self.viewport().width(), first_unread)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.viewport().width() != self._measured_width:
+            self._measured_width = self.viewport().width()
+            self.model_.remeasure()
+
+    def remeasure(self) -> None:
+        """Measure every row again (after a theme change: new fonts)."""
+        self.model_.remeasure()
 
     def _menu_at(self, pos: Any) -> None:
         idx = self.indexAt(pos)
