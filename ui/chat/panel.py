@@ -50,7 +50,7 @@ class MessageList(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setUniformItemSizes(False)
-        self.setLayoutMode(QListView.LayoutMode.Batched)  # measure rows a batch per event-loop turn
+        self.setLayoutMode(QListView.LayoutMode.Batched)  # lay rows out a batch per event-loop turn
         self.setBatchSize(25)
         self.setWordWrap(True)
         self.setMouseTracking(True)
