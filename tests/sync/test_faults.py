@@ -235,3 +235,28 @@ def test_a_large_backlog_is_pushed_from_a_child_process_with_the_same_guarantees
     assert _log_count(rig.url, events) == (len(events), len(events))
     rig.b.sync()
     rig.converged()
+
+
+def test_stopping_the_worker_ends_a_child_push_and_the_next_push_finishes_it(
+        rig: Rig, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    from ionflux.sync import push
+    from ionflux.sync.remote import load_state
+
+    chan = Chat(rig.a.ctx).channels(rig.workspace())[0]
+    Chat(rig.a.ctx).post_many(chan.id, [f"interrupted {i}" for i in range(3000)])
+    events = [str(e.event_id) for e in outbox(rig.a.store, unsent_only=True)]
+    monkeypatch.setattr(push, "BULK_PUSH", 100)
+    caplog.set_level(logging.INFO, logger="ionflux.sync.push_process")
+    worker = SyncWorker(rig.a.store, rig.a.secrets, poll_interval=0.5, max_backoff=1.0)
+    worker.start()
+    wait_for(lambda: any("from process" in r.getMessage() for r in caplog.records), timeout=30)
+    thread = worker._thread
+    assert thread is not None
+    worker.stop()
+    assert not thread.is_alive()  # not left waiting for the child
+    assert load_state(rig.a.store).get("last_error") is None  # an interrupted push is not a failure
+    rig.a.sync()  # whatever the child had not marked sent goes now, once
+    assert rig.a.store.pending_outbox_count() == 0
+    assert _log_count(rig.url, events) == (len(events), len(events))
+    rig.b.sync()
+    rig.converged()
