@@ -80,12 +80,13 @@ class Pusher:
         simply pushed again next time.
         """
         stats = stats or PushStats()
-        if self.in_child is not None and self.pending() > self.bulk_threshold:
+        backlog = (self.in_child is not None or self.producer is not None) and self.pending() > self.bulk_threshold
+        if backlog and self.in_child is not None:
             return self.in_child(self, stats)
         waiting: _Batch | None = None
         producer: Any = self.producer
         bulk = None
-        if producer is not None and self.pending() > self.bulk_threshold:
+        if producer is not None and backlog:
             from ionflux.sync.kafka_process import ProcessProducer
 
             producer = bulk = ProcessProducer(self.producer.bootstrap)  # type: ignore[union-attr]

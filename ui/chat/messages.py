@@ -26,6 +26,7 @@ from ionflux.ui.qt import (
     QPen,
     QPersistentModelIndex,
     QRectF,
+    QSignalBlocker,
     QSize,
     QStandardItem,
     QStandardItemModel,
@@ -74,13 +75,10 @@ class MessageListModel(QStandardItemModel):
             self.first_unread = first_unread
             items = [self._item(r) for r in rows]
             self.beginResetModel()
-            self.blockSignals(True)  # one reset for the views, not the removals and inserts it is made of
-            try:
+            with QSignalBlocker(self):  # one reset for the views, not the removals and inserts it is made of
                 self.setRowCount(0)
                 if items:
                     self.invisibleRootItem().appendRows(items)
-            finally:
-                self.blockSignals(False)
             self.rows = rows
             self.endResetModel()
             return
@@ -106,12 +104,9 @@ class MessageListModel(QStandardItemModel):
 
     def remeasure(self) -> None:
         """Measure every row again (the width changed): one layout pass for the views."""
-        self.blockSignals(True)
-        try:
+        with QSignalBlocker(self):
             for i, r in enumerate(self.rows):
                 self.item(i).setData(self.measure(r, self.first_unread), Qt.ItemDataRole.SizeHintRole)
-        finally:
-            self.blockSignals(False)
         self.layoutChanged.emit()
 
     def _item(self, m: MessageView) -> QStandardItem:
@@ -123,13 +118,10 @@ class MessageListModel(QStandardItemModel):
     def _fill(self, item: QStandardItem, m: MessageView) -> None:
         """Set the row's message, text (what accessibility reads) and size: one dataChanged for a shown row."""
         shown = item.model() is self
-        self.blockSignals(True)
-        try:
+        with QSignalBlocker(self):
             item.setData(m, MessageRole)
             item.setData(self.measure(m, self.first_unread), Qt.ItemDataRole.SizeHintRole)
             item.setText(f"{m.sender}: {m.text}")
-        finally:
-            self.blockSignals(False)
         if shown:
             idx = item.index()
             self.dataChanged.emit(idx, idx)
