@@ -6,10 +6,13 @@ import logging
 import os
 import sys
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ionflux.app.context import App
 from ionflux.core.errors import IonfluxError
+
+if TYPE_CHECKING:
+    from ionflux.core.first_view import FirstView
 
 UI_SETTINGS_FILE = "ui.ini"
 EXIT_AFTER_PAINT_ENV = "IONFLUX_EXIT_AFTER_FIRST_PAINT"
@@ -57,28 +60,42 @@ def fetch_url(url: str) -> bytes:
     return b"".join(chunks)
 
 
-def build_window(app: App, *, fetch: Any = fetch_url) -> Any:
-    """Create (but do not show) the main window on ``app``'s data; a QApplication must exist."""
+def build_window(app: App, *, fetch: Any = fetch_url, first: FirstView | None = None) -> Any:
+    """Create (but do not show) the main window on ``app``'s data; a QApplication must exist.
+
+    With ``first`` (see ``core.first_view``) the window shows it and opens the store in the
+    background; without, the store is opened here.
+    """
     from ionflux.app.commands import load_all
     from ionflux.core.settings import KEYBINDINGS_KEY
     from ionflux.ui.main_window import MainWindow
     from ionflux.ui.qt import QApplication
     from ionflux.ui.theme import apply_theme, load_theme
 
-    theme = load_theme(preferred_theme(app))
+    theme = load_theme(first.theme if first is not None else preferred_theme(app))
     apply_theme(QApplication.instance(), theme)
+    keybindings = first.keybindings if first is not None else app.store.get_local(KEYBINDINGS_KEY, {}) or {}
     window = MainWindow(app, theme, load_all(), settings_path=app.data_dir / UI_SETTINGS_FILE, fetch=fetch,
-                        keybindings=app.store.get_local(KEYBINDINGS_KEY, {}) or {})
-    window.start()
+                        keybindings=keybindings)
+    window.start(first)
     return window
 
 
 def run_gui(app: App) -> int:
-    """Open the window and run until it closes."""
+    """Open the window and run until it closes.
+
+    The first paint comes from a plain read of the database (``core.first_view``); SQLAlchemy,
+    the data model and the store load on a worker meanwhile. A data folder that needs creating
+    or migrating is opened first instead, so its errors stay one line.
+    """
     problem = _needs_display()
     if problem:
         raise IonfluxError(problem)
-    _ = app.store  # open (and migrate) the store before any window appears: errors stay one line
+    from ionflux.core.first_view import read_first_view
+
+    first = read_first_view(app.data_dir)
+    if first is None:
+        _ = app.store
     import asyncio
 
     import qasync
@@ -91,7 +108,7 @@ def run_gui(app: App) -> int:
     asyncio.set_event_loop(loop)
     from ionflux.ui.notify import install_excepthook
 
-    window = build_window(app)
+    window = build_window(app, first=first)
     install_excepthook(window.notifier)
     if os.environ.get(EXIT_AFTER_PAINT_ENV):
         _quit_after_first_paint(window, qt_app)
@@ -115,20 +132,13 @@ def run_gui(app: App) -> int:
 
 def _quit_after_first_paint(window: Any, qt_app: Any) -> None:
     """For start-up measurements (``IONFLUX_EXIT_AFTER_FIRST_PAINT=1``): print ``first-paint`` and quit."""
-    from ionflux.ui.qt import QEvent, QObject, QTimer
+    from ionflux.ui.first_paint import after_first_paint
 
-    class _FirstPaint(QObject):
-        done = False
+    def done() -> None:
+        print("first-paint", flush=True)
+        window.close()  # the last window: the application quits, through the usual close path
 
-        def eventFilter(self, obj: Any, ev: Any) -> bool:
-            if ev.type() == QEvent.Type.Paint and not self.done:
-                self.done = True
-                print("first-paint", flush=True)
-                QTimer.singleShot(0, qt_app.quit)
-            return False
-
-    spy = _FirstPaint(window)
-    window.installEventFilter(spy)
+    after_first_paint(window, done)
 
 
 class BackgroundServices:

@@ -6,8 +6,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ionflux.core import validation as v
+from ionflux.core.enums import BlockType
 from ionflux.core.errors import ValidationError
-from ionflux.core.models import BlockType
 
 MAX_CONTENT_BYTES = 256 * 1024
 MAX_MARKDOWN_CHARS = 100_000

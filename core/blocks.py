@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -12,29 +11,10 @@ from ionflux.core import validation as v
 from ionflux.core.block_content import validate_content
 from ionflux.core.context import Context
 from ionflux.core.errors import NotFoundError, ValidationError
+from ionflux.core.geometry import COORD_LIMIT, Geometry
 from ionflux.core.models import AgentConfiguration, BlockType, CanvasBlock, CanvasPage, Workspace
 from ionflux.core.serialize import row_to_json
 from ionflux.core.workspaces import require_member
-
-COORD_LIMIT = 1_000_000
-MIN_SIZE, MAX_SIZE = 20, 20_000
-
-
-@dataclass(frozen=True)
-class Geometry:
-    """Where a block sits on its page."""
-
-    x: int
-    y: int
-    width: int
-    height: int
-
-    def checked(self) -> Geometry:
-        v.integer(self.x, "position_x", lo=-COORD_LIMIT, hi=COORD_LIMIT)
-        v.integer(self.y, "position_y", lo=-COORD_LIMIT, hi=COORD_LIMIT)
-        v.integer(self.width, "width", lo=MIN_SIZE, hi=MAX_SIZE)
-        v.integer(self.height, "height", lo=MIN_SIZE, hi=MAX_SIZE)
-        return self
 
 
 class Blocks:

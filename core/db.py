@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import Engine, create_engine, event
+from typing import TYPE_CHECKING, Any
 
 from ionflux.core.errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 #: Written into every IONFLUX database (``PRAGMA application_id``): ASCII "IONX".
 APPLICATION_ID = 0x494F4E58
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+#: The database file inside the data folder.
+DB_FILENAME = "ionflux.db"
 
 
 def check_database_file(path: Path) -> bool:
@@ -68,6 +71,8 @@ def create_sqlite_engine(path: Path, **kwargs: Any) -> Engine:
     one; a unit of work asks for ``BEGIN IMMEDIATE`` to take the write lock up front and never
     deadlock on a lock upgrade.
     """
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(
         f"sqlite+pysqlite:///{path}",
         connect_args={"isolation_level": None, "timeout": BUSY_TIMEOUT_MS / 1000},

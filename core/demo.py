@@ -27,11 +27,11 @@ from ionflux.core.models import (
 )
 from ionflux.core.pages import Pages
 from ionflux.core.prompts import Prompts
+from ionflux.core.settings import CURRENT_USER_KEY
 from ionflux.core.users import Users
 
 DEMO_PASSWORD_ENV = "IONFLUX_DEMO_PASSWORD"
 DEFAULT_DEMO_PASSWORD = "demo"
-CURRENT_USER_KEY = "current_user_id"
 
 
 @dataclass

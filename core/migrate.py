@@ -1,8 +1,9 @@
 """Alembic, driven from code: upgrade any IONFLUX database (SQLite or PostgreSQL) to head.
 
 Alembic is imported only when a migration actually runs, so opening an up-to-date store (every
-CLI command) stays fast. :data:`HEAD` must name the newest revision; a test checks it against
-Alembic's own view of the scripts.
+CLI command) stays fast, and this module loads without SQLAlchemy (the window's first paint reads
+:data:`HEAD`). :data:`HEAD` must name the newest revision; a test checks it against Alembic's own
+view of the scripts.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, inspect, text
-
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Connection
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
@@ -58,6 +58,8 @@ def known_revisions() -> set[str]:
 
 def current_revision(connection: Connection) -> str | None:
     """The revision the database is at, or None for an empty database."""
+    from sqlalchemy import inspect, text
+
     if not inspect(connection).has_table("alembic_version"):
         return None
     value: Any = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()

@@ -11,6 +11,7 @@ from ionflux.core import validation as v
 from ionflux.core.context import Context
 from ionflux.core.errors import NotFoundError, ValidationError
 from ionflux.core.models import CanvasPage, PageStatus
+from ionflux.core.page_tree import tree_order
 from ionflux.core.workspaces import require_member
 
 
@@ -148,24 +149,4 @@ def _descendants(page_id: uuid.UUID, rows: list[CanvasPage]) -> list[CanvasPage]
         p = stack.pop()
         out.append(p)
         stack.extend(children.get(p.id, []))
-    return out
-
-
-def tree_order(rows: list[CanvasPage]) -> list[tuple[CanvasPage, int]]:
-    """Depth-first order with depth; a page whose parent is not in ``rows`` is a root."""
-    ids = {p.id for p in rows}
-    children: dict[uuid.UUID | None, list[CanvasPage]] = {}
-    for p in rows:
-        parent = p.parent_page_id if p.parent_page_id in ids else None
-        children.setdefault(parent, []).append(p)
-    for siblings in children.values():
-        siblings.sort(key=lambda p: (p.sort_index, p.title.lower(), p.created_at))
-    out: list[tuple[CanvasPage, int]] = []
-
-    def walk(parent: uuid.UUID | None, depth: int) -> None:
-        for p in children.get(parent, []):
-            out.append((p, depth))
-            walk(p.id, depth + 1)
-
-    walk(None, 0)
     return out

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ionflux.core.errors import ValidationError
-from ionflux.core.store import Store
+
+if TYPE_CHECKING:
+    from ionflux.core.store import Store
 
 SETTINGS_KEY = "device_settings"
 #: Device-local keys (``store.set_local``) of the window's choices: the theme (``"dark"``/``"light"``) and the
 #: user's key bindings (``{command_id: "Ctrl+P" | ""}``), read by the window and the ``keybind`` command.
 THEME_KEY = "ui.theme"
 KEYBINDINGS_KEY = "ui.keybindings"
+#: The device's current user (set by seed-demo and login).
+CURRENT_USER_KEY = "current_user_id"
 
 
 @dataclass(frozen=True)

@@ -17,15 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ionflux.core import migrate
 from ionflux.core.bus import EventBus
-from ionflux.core.db import APPLICATION_ID, check_database_file, create_sqlite_engine
+from ionflux.core.db import APPLICATION_ID, DB_FILENAME, check_database_file, create_sqlite_engine
 from ionflux.core.errors import ConflictError, StoreError
 from ionflux.core.hlc import HybridClock
 from ionflux.core.models import LocalSetting, PlatformEvent
 from ionflux.core.uow import StoreSession, UnitOfWork
 
 log = logging.getLogger(__name__)
-
-DB_FILENAME = "ionflux.db"
 
 
 class Store:

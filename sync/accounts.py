@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from ionflux.core.demo import CURRENT_USER_KEY
 from ionflux.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from ionflux.core.models import User
 from ionflux.core.secrets import SecretStore
 from ionflux.core.serialize import json_value, row_to_json
+from ionflux.core.settings import CURRENT_USER_KEY
 from ionflux.core.store import Store
 from ionflux.core.users import hash_password, verify_password
 from ionflux.sync.backend import BackendError

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ionflux.core.models import TriggerType
+from ionflux.core.enums import TriggerType
 from ionflux.ui.ops import Op, OpRunner
 from ionflux.ui.qt import QObject, Signal
 from ionflux.ui.services import Services

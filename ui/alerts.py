@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from ionflux.core.models import PlatformEvent
+if TYPE_CHECKING:
+    from ionflux.core.models import PlatformEvent
+
 
 ALERT_CHANNEL = "alerts"
 _QUIET_TRIGGERS = {"manual_ui", "manual_command"}  # the user started these and sees them in the window

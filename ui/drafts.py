@@ -6,11 +6,14 @@ crash loses at most the last few hundred milliseconds of typing.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from ionflux.core.store import Store
 from ionflux.ui.ops import OpRunner
 from ionflux.ui.qt import QObject, QTimer
+
+if TYPE_CHECKING:
+    from ionflux.core.store import Store
 
 SECTIONS = ("chat", "blocks")
 SAVE_DELAY_MS = 400
@@ -23,7 +26,8 @@ def key_of(section: str) -> str:
 class Drafts(QObject):
     """Draft texts by section (``chat``: by channel id, ``blocks``: by block id)."""
 
-    def __init__(self, store: Store, ops: OpRunner, parent: QObject | None = None) -> None:
+    def __init__(self, store: Callable[[], Store], ops: OpRunner, parent: QObject | None = None) -> None:
+        """``store()`` gives the store when a read or write runs (off the GUI thread, once it is open)."""
         super().__init__(parent)
         self.store, self.ops = store, ops
         self.sections: dict[str, dict[str, str]] = {s: {} for s in SECTIONS}
@@ -34,10 +38,11 @@ class Drafts(QObject):
         self._timer.timeout.connect(self.save)
 
     def load(self) -> None:
-        self.ops.run(lambda: {s: dict(self.store.get_local(key_of(s), {}) or {}) for s in SECTIONS},
-                     label="reading drafts", on_success=self._loaded)
+        self.ops.run(lambda: {s: dict(self.store().get_local(key_of(s), {}) or {}) for s in SECTIONS},
+                     label="reading drafts", on_success=self.restore)
 
-    def _loaded(self, sections: dict[str, dict[str, str]]) -> None:
+    def restore(self, sections: dict[str, dict[str, str]]) -> None:
+        """Take drafts read from the store; a draft edited meanwhile keeps its newer text."""
         for name, values in sections.items():
             self.sections[name] = {**values, **self.sections.get(name, {})}
 
@@ -61,7 +66,8 @@ class Drafts(QObject):
     def save(self) -> None:
         for section in list(self._dirty):
             values = dict(self.sections[section])
-            self.ops.write(lambda s=section, v=values: self.store.set_local(key_of(s), v or None), label="keep drafts")
+            self.ops.write(lambda s=section, v=values: self.store().set_local(key_of(s), v or None),
+                           label="keep drafts")
         self._dirty.clear()
 
     def flush(self) -> None:

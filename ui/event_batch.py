@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from ionflux.core.models import PlatformEvent
+if TYPE_CHECKING:
+    from ionflux.core.models import PlatformEvent
 
 
 def kind_of(event_type: str) -> str:
@@ -18,7 +20,7 @@ def kind_of(event_type: str) -> str:
     return event_type.rsplit(".", 1)[0]
 
 
-class EventBatch(list[PlatformEvent]):
+class EventBatch(list["PlatformEvent"]):
     """Committed events in commit order, with each one's type and the (workspace, kind) pairs seen."""
 
     def __init__(self, events: Iterable[PlatformEvent] = (), types: list[str] | None = None,

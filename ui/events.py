@@ -10,13 +10,16 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from psygnal import Signal
 
-from ionflux.core.bus import EventBus
-from ionflux.core.models import PlatformEvent
 from ionflux.ui.event_batch import EventBatch, kind_of
 from ionflux.ui.qt import QObject, QTimer
+
+if TYPE_CHECKING:
+    from ionflux.core.bus import EventBus
+    from ionflux.core.models import PlatformEvent
 
 #: How often events are collected while they arrive (one frame), and when all is quiet.
 BATCH_MS = 16
@@ -33,8 +36,10 @@ class EventBridge(QObject):
 
     batch = Signal(object)  # psygnal: delivered by a Python call on the GUI thread, no trip through Qt
 
-    def __init__(self, bus: EventBus, pattern: str = "ionflux.*", parent: QObject | None = None) -> None:
+    def __init__(self, bus: EventBus | None, pattern: str = "ionflux.*", parent: QObject | None = None) -> None:
+        """Subscribes to ``bus`` now, or (``bus`` None) when :meth:`attach` is called."""
         super().__init__(parent)
+        self._pattern = pattern
         self._lock = threading.Lock()
         self._pending: list[PlatformEvent] = []
         self._types: list[str] = []
@@ -45,7 +50,13 @@ class EventBridge(QObject):
         self._timer.setInterval(IDLE_MS)
         self._timer.timeout.connect(self.flush)
         self._timer.start()
-        self._unsubscribe: Callable[[], None] | None = bus.subscribe(pattern, self._on_event)
+        self._unsubscribe: Callable[[], None] | None = None
+        if bus is not None:
+            self.attach(bus)
+
+    def attach(self, bus: EventBus) -> None:
+        """Start receiving ``bus``'s events (any thread: the window's start-up calls it once the store is open)."""
+        self._unsubscribe = bus.subscribe(self._pattern, self._on_event)
 
     def _on_event(self, event: PlatformEvent) -> None:
         """Runs in the committing thread: queue the event and note its kind (the timer delivers it)."""

@@ -7,30 +7,30 @@ and the shortcuts sheet agree).
 
 from __future__ import annotations
 
+import logging
+import threading
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ionflux.core.commands import Command, CommandRegistry
+from ionflux.core.enums import TriggerType
 from ionflux.core.errors import IonfluxError
-from ionflux.core.models import TriggerType
 from ionflux.core.settings import THEME_KEY
 from ionflux.ui.actions import ActionHub, KeyMap, attach_window, detach_window
 from ionflux.ui.agent_runs import RunCenter
 from ionflux.ui.alerts import alert_for
 from ionflux.ui.canvas.media import Fetch, MediaCache
-from ionflux.ui.canvas.model import CanvasViewModel
+from ionflux.ui.canvas.model import BlockState, CanvasViewModel
 from ionflux.ui.canvas.pane import CanvasPane
 from ionflux.ui.chat import slash
 from ionflux.ui.chat.commands import ChatCommands
 from ionflux.ui.chat.model import ChatViewModel
 from ionflux.ui.chat.panel import ChatPanel
 from ionflux.ui.drafts import Drafts
-from ionflux.ui.editor.model import EditorViewModel
-from ionflux.ui.editor.pane import EditorPane
-from ionflux.ui.editor.playbook_model import PlaybookEditorViewModel
 from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.events import EventBridge
+from ionflux.ui.first_paint import after_first_paint
 from ionflux.ui.notify import Notifier
 from ionflux.ui.ops import OpRunner
 from ionflux.ui.palette import Palette
@@ -56,10 +56,18 @@ from ionflux.ui.shortcuts import ShortcutsSheet
 from ionflux.ui.sidebar import Sidebar
 from ionflux.ui.status import StatusArea
 from ionflux.ui.theme import THEME_NAMES, Theme, apply_theme, icon_path, load_theme
-from ionflux.ui.workspace_vm import LibraryItem, WorkspaceViewModel
+from ionflux.ui.workspace_vm import LibraryItem, PageNode, WorkspaceViewModel
+
+if TYPE_CHECKING:
+    from ionflux.core.first_view import FirstView
+    from ionflux.ui.editor.pane import EditorPane  # the editor (and YAML) load when one first opens
+
+log = logging.getLogger(__name__)
 
 #: When the window prepares widgets it has not shown yet (after the first paint, before anyone clicks).
 WARM_UP_MS = 400
+#: When the store opens if the window has not painted by then (it is never shown, as in some tests).
+OPEN_STORE_MS = 3000
 
 MENUS = (("File", ("page.create", "palette.open")), ("Edit", ("edit.undo", "edit.redo", "canvas.copy", "canvas.cut",
          "canvas.paste", "canvas.duplicate", "canvas.delete", "canvas.select_all")),
@@ -82,13 +90,14 @@ class MainWindow(QMainWindow):
         self.resize(1440, 900)
         self._settings = QSettings(str(settings_path), QSettings.Format.IniFormat) if settings_path else None
         self.ops = OpRunner(self)
+        self.ops.hold()  # nothing runs before start(): the store may not be open yet
         icon = QIcon(icon_path("ionflux.svg"))
         self.setWindowIcon(icon)
         self.notifier = Notifier(self, theme, icon)
         self.ops.error.connect(self.notifier.error)
         self.runs = RunCenter(services, self.ops, self)
         self.undo_stack = QUndoStack(self)
-        self.drafts = Drafts(services.store, self.ops, self)
+        self.drafts = Drafts(lambda: services.store, self.ops, self)
         self.media = MediaCache(self.ops, services.data_dir / "cache" / "media", fetch, self)
 
         self.workspace_vm = WorkspaceViewModel(services, self.ops, defer=lambda fn: QTimer.singleShot(0, fn))
@@ -139,7 +148,10 @@ class MainWindow(QMainWindow):
         self._menus()
         self._toolbar()
         self._wire()
-        self.bridge = EventBridge(services.store.bus, parent=self)
+        self.bridge = EventBridge(None, parent=self)  # subscribed by start(), once the store is open
+        self._store_lock = threading.Lock()
+        self._store_tried = False
+        self._closed = False
         self.bridge.batch.connect(self.on_events)
         attach_window(services, self)
 
@@ -206,21 +218,37 @@ class MainWindow(QMainWindow):
             button.setToolTip(f"{self.registry.get(cid).title}{f'  ({keys})' if keys else ''}")
             self.canvas_pane.add_tool(button)
 
-    def start(self) -> None:
-        """Load the workspace (inline: the first paint shows it) and restore drafts and layout.
+    def start(self, first: FirstView | None = None) -> None:
+        """Show the workspace in the first paint, and restore drafts and layout.
 
-        Widgets shown later for the first time (the thread panel) are prepared shortly after the
-        first paint, so opening them never stalls the event loop.
+        With ``first`` (read by ``core.first_view`` without the ORM), the window shows it at once
+        and opens the store on a worker; work asked for meanwhile waits for it. Without, the store
+        is open already and the workspace loads inline. Widgets shown later for the first time (the
+        thread panel) are prepared shortly after the first paint, so opening them never stalls.
         """
         QTimer.singleShot(WARM_UP_MS, self.chat.thread.prepare)
-        with self.ops.inline():
-            self.drafts.load()
-            self.canvas_pane.scene.drafts = {uuid.UUID(k): v for k, v in self.drafts.get("blocks").items()}
-            self.chat.drafts = dict(self.drafts.get("chat"))
-            self.workspace_vm.load()
-        user = self.services.users.get(self.services.user_id) if self.services.user_id else None
-        self.sidebar.set_user(user.email if user else "no user")
-        self.status.user.setText(user.name or user.email if user else "")
+        if first is None:
+            self._open_store()
+            with self.ops.inline():
+                self.drafts.load()
+                self._restore_drafts()
+                self.workspace_vm.load()
+            user = self.services.users.get(self.services.user_id) if self.services.user_id else None
+            email, name = (user.email, user.name or user.email) if user else ("", "")
+        else:
+            # The store opens right after the first paint: loading the ORM must not delay it.
+            after_first_paint(self, lambda: self.ops.run(self._open_store, label="opening the database", ungated=True,
+                                                         on_failure=self._store_failed), fallback_ms=OPEN_STORE_MS)
+            self.drafts.restore(first.drafts)
+            self._restore_drafts()
+            if first.page is not None:
+                page, rows = first.page
+                self.canvas_vm.preload(page.id, page.title, [BlockState.from_row(b) for b in rows])
+            self.workspace_vm.show(first.workspace_id, first.workspace_name, first.workspace_names,
+                                   [PageNode(p.id, p.title, depth, p.parent_page_id) for p, depth in first.pages])
+            email, name = first.user_email, first.user_name or first.user_email
+        self.sidebar.set_user(email or "no user")
+        self.status.user.setText(name)
         if self._settings is not None:
             geometry = self._settings.value("window/geometry")
             state = self._settings.value("window/state")
@@ -228,6 +256,25 @@ class MainWindow(QMainWindow):
                 self.restoreGeometry(geometry)
             if isinstance(state, QByteArray):
                 self.restoreState(state)
+
+    def _restore_drafts(self) -> None:
+        self.canvas_pane.scene.drafts = {uuid.UUID(k): v for k, v in self.drafts.get("blocks").items()}
+        self.chat.drafts = dict(self.drafts.get("chat"))
+
+    def _open_store(self) -> None:
+        """Open the store, subscribe to its events, then let waiting work run (once; on a worker, or inline)."""
+        with self._store_lock:
+            if self._store_tried:
+                return
+            self._store_tried = True
+            try:
+                self.bridge.attach(self.services.store.bus)
+                _ = self.services.ctx  # the acting user, read once here rather than by the first op
+            finally:
+                self.ops.release()
+
+    def _store_failed(self, exc: BaseException) -> None:
+        self.notifier.error(exc, "open the database")
 
     # -- workspace, pages, agents --------------------------------------------------------------
 
@@ -262,16 +309,22 @@ class MainWindow(QMainWindow):
 
     def open_editor(self, config_id: uuid.UUID) -> EditorPane:
         """Open (or show) the YAML editor of an agent configuration in a tab."""
+        from ionflux.ui.editor.model import EditorViewModel
+
         return self._open_yaml(config_id, lambda: EditorViewModel(self.services, self.ops, config_id), "⚙")
 
     def open_playbook(self, playbook_id: uuid.UUID) -> EditorPane:
         """Open (or show) a playbook's YAML editor with its runs in a tab."""
+        from ionflux.ui.editor.playbook_model import PlaybookEditorViewModel  # the YAML layer: loaded on demand
+
         return self._open_yaml(playbook_id, lambda: PlaybookEditorViewModel(self.services, self.ops, playbook_id), "⇶")
 
     def _open_yaml(self, key: uuid.UUID, make_vm: Any, icon: str) -> EditorPane:
         pane = self.editors.get(key)
         if pane is None:
             vm = make_vm()
+            from ionflux.ui.editor.pane import EditorPane
+
             pane = EditorPane(vm, self.theme, self)
             pane.run_requested.connect(self.run_from_editor)
             pane.message.connect(lambda text, kind: self.notifier.info(text, "", kind))
@@ -294,7 +347,7 @@ class MainWindow(QMainWindow):
         widget = self.tabs.widget(index)
         if index <= 0 or widget is None:
             return
-        if isinstance(widget, EditorPane):
+        if widget in self.editors.values():
             widget.vm.keep_draft(widget.code.toPlainText())
             self.editors.pop(widget.config_id, None)
         self.tabs.removeTab(index)
@@ -429,6 +482,14 @@ class MainWindow(QMainWindow):
             redo.setText(f"Redo {self.undo_stack.redoText()}".strip())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closed:  # a second close (a window closed before it was shown gets one from its owner too)
+            super().closeEvent(event)
+            return
+        self._closed = True
+        try:
+            self._open_store()  # closed before it opened (just after start): the drafts still need it
+        except Exception:
+            log.exception("the database did not open; drafts typed since start-up are not saved")
         self.undo_stack.indexChanged.disconnect()
         if self._settings is not None:
             self._settings.setValue("window/geometry", self.saveGeometry())

@@ -109,6 +109,8 @@ class OpRunner(QObject):
         super().__init__(parent)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ionflux-op")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ionflux-write")
+        #: Work that must run while the others wait for :meth:`release` (never queued behind them).
+        self._ungated = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ionflux-open")
         self._active: dict[int, Op] = {}
         self._inline = 0
         self._closed = False
@@ -118,13 +120,15 @@ class OpRunner(QObject):
         self._pump = QTimer(self)
         self._pump.setInterval(PUMP_MS)
         self._pump.timeout.connect(self.pump)
+        self._open = threading.Event()
+        self._open.set()
 
     # -- public API ----------------------------------------------------------------------------
 
     def run(self, work: Callable[..., T], *, label: str = "", on_success: Callable[[T], Any] | None = None,
             on_failure: Callable[[BaseException], Any] | None = None, pass_op: bool = False,
             cancellable: bool = False, serial: bool = False, visible: bool = False,
-            on_progress: Callable[[float, str], Any] | None = None) -> Op:
+            on_progress: Callable[[float, str], Any] | None = None, ungated: bool = False) -> Op:
         """Run ``work()`` (or ``work(op)`` with ``pass_op``) off the GUI thread.
 
         Args:
@@ -137,6 +141,7 @@ class OpRunner(QObject):
             serial: Run on the single writer thread, after every earlier serial op.
             visible: Show it in the status bar while it runs (long work).
             on_progress: Called on the GUI thread with each progress report (fraction, message).
+            ungated: Run at once even while the runner is held (the work that opens the store).
 
         Returns:
             The op (to cancel it, or read its last progress).
@@ -150,23 +155,42 @@ class OpRunner(QObject):
             op.progress_callbacks.append(lambda *_: self.changed.emit())
             self.changed.emit()
         call = (lambda: work(op)) if pass_op else work
+        if not ungated and not self._open.is_set():
+            call = self._after_release(call)
         if self._inline:
             self._complete(op, callbacks, *self._call(call))
             return op
         if self._closed:
             return op
-        executor = self._writer if serial else self._pool
+        executor = self._ungated if ungated else self._writer if serial else self._pool
         self._inflight += 1
         if not self._pump.isActive():
             self._pump.start()
         future: Future[Any] = executor.submit(self._call, call)
-        future.add_done_callback(lambda f: self._inbox.put((self._landed, (op, callbacks, *f.result()))))
+        future.add_done_callback(lambda f: self._done(f, op, callbacks))
         return op
 
     def write(self, work: Callable[[], T], *, label: str = "saving", on_success: Callable[[T], Any] | None = None,
               on_failure: Callable[[BaseException], Any] | None = None) -> Op:
         """Run a write on the serial writer (edits commit in the order they were made)."""
         return self.run(work, label=label, on_success=on_success, on_failure=on_failure, serial=True)
+
+    def hold(self) -> None:
+        """Let work queue but not start until :meth:`release` (the window paints before the store opens)."""
+        self._open.clear()
+
+    def release(self) -> None:
+        """Start the work queued while held (any thread)."""
+        self._open.set()
+
+    def _after_release(self, call: Callable[[], T]) -> Callable[[], T]:
+        def gated() -> T:
+            while not self._open.wait(0.25):
+                if self._closed:  # never released: do not keep the process from exiting
+                    raise RuntimeError("the window closed before its database opened")
+            return call()
+
+        return gated
 
     def relay(self, fn: Callable[..., Any], *args: Any) -> None:
         """Call ``fn(*args)`` on the GUI thread (at once when already on it; else at the next pump)."""
@@ -189,6 +213,11 @@ class OpRunner(QObject):
                 self.error.emit(exc, "updating the window")
         if self._inflight <= 0 and self._inbox.empty():
             self._pump.stop()
+
+    def _done(self, future: Future[Any], op: Op, callbacks: tuple[Any, Any]) -> None:
+        """On the worker: hand the result to the GUI thread (a future cancelled by :meth:`close` has none)."""
+        if not future.cancelled():
+            self._inbox.put((self._landed, (op, callbacks, *future.result())))
 
     def _landed(self, op: Op, callbacks: tuple[Any, Any], ok: bool, value: Any) -> None:
         self._inflight -= 1
@@ -245,6 +274,7 @@ class OpRunner(QObject):
         self._pump.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
         self._writer.shutdown(wait=False)
+        self._ungated.shutdown(wait=False)
 
     # -- internals -----------------------------------------------------------------------------
 

@@ -6,23 +6,22 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from ionflux.core.agent_configs import AgentConfigs, RunLogs
-from ionflux.core.blocks import Blocks
-from ionflux.core.chat import Chat
-from ionflux.core.pages import Pages
-from ionflux.core.playbooks import Playbooks
-from ionflux.core.profiles import Brands, Creators
-from ionflux.core.prompts import Prompts
-from ionflux.core.search import Search
-from ionflux.core.settings import DeviceSettings
-from ionflux.core.store import Store
-from ionflux.core.users import Users
-from ionflux.core.workspaces import Workspaces
-
 if TYPE_CHECKING:
     from ionflux.agents.llm.router import LLMRouter
     from ionflux.agents.registry import AgentRegistry
     from ionflux.agents.runtime import AgentRuntime
+    from ionflux.core.agent_configs import AgentConfigs, RunLogs
+    from ionflux.core.blocks import Blocks
+    from ionflux.core.chat import Chat
+    from ionflux.core.pages import Pages
+    from ionflux.core.playbooks import Playbooks
+    from ionflux.core.profiles import Brands, Creators
+    from ionflux.core.prompts import Prompts
+    from ionflux.core.search import Search
+    from ionflux.core.settings import DeviceSettings
+    from ionflux.core.store import Store
+    from ionflux.core.users import Users
+    from ionflux.core.workspaces import Workspaces
 
 
 class Services(Protocol):

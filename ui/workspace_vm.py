@@ -111,6 +111,17 @@ class WorkspaceViewModel:
             return
         self.refresh()
 
+    def show(self, workspace_id: uuid.UUID | None, name: str, names: list[str], pages: list[PageNode]) -> None:
+        """Open a workspace whose page tree is already read (the window's first paint); the rest loads after."""
+        self.workspace_id, self.workspace_name = workspace_id, name
+        self.workspace_changed.emit(name, names)
+        self._apply_pages(pages)
+        if workspace_id is None:
+            self._apply_agents([])
+            return
+        self.defer(self._agents.request)
+        self.defer(self._library.request)
+
     def refresh(self) -> None:
         """Reload everything; pages first (the first paint needs them), the rest in the background."""
         self._pages.request()

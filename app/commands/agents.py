@@ -10,8 +10,6 @@ from ionflux.app.commands import registry
 from ionflux.app.context import App
 from ionflux.core.commands import Output
 from ionflux.core.errors import IonfluxError, ValidationError
-from ionflux.core.models import TriggerType
-from ionflux.core.serialize import json_value
 
 
 @registry.command("agents.list", title="List agents", json_output=True)
@@ -69,6 +67,9 @@ def run_agent(app: App, config: str, *, input: list[str] | None = None, workspac
         timeout: Stop the run after this many seconds (default: the configuration's timeout_seconds).
         dry_run: Describe external side effects (emails, posts) instead of performing them.
     """
+    from ionflux.core.enums import TriggerType
+    from ionflux.core.serialize import json_value
+
     ws = app.workspace(workspace)
     cfg = app.agent_configs.find(ws.id, config)
     params = dict(_pair(p) for p in input or [])

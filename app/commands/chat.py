@@ -6,7 +6,6 @@ from ionflux.app.commands import registry
 from ionflux.app.context import App
 from ionflux.core.commands import Output
 from ionflux.core.errors import ValidationError
-from ionflux.core.serialize import row_to_json
 
 
 @registry.command("chat.post", title="Post message")
@@ -37,6 +36,8 @@ def chat_list(app: App, *, channel: str, workspace: str | None = None, limit: in
         limit: How many messages to show.
 
     """
+    from ionflux.core.serialize import row_to_json
+
     ws = app.workspace(workspace)
     chan = app.chat.channel(ws.id, channel)
     msgs = app.chat.messages(chan.id, limit=limit)

@@ -7,14 +7,13 @@ from pathlib import Path
 from ionflux.app.commands import registry
 from ionflux.app.context import App
 from ionflux.core.commands import Output
-from ionflux.core.definitions import sync_definitions
-from ionflux.core.demo import seed_demo
-from ionflux.core.exchange import import_workspace, read_export, write_export
 
 
 @registry.command("data.init", title="Initialise data folder", cli="init")
 def init(app: App) -> Output:
     """Create (or upgrade) the local database in the data folder and load the agent definitions."""
+    from ionflux.core.definitions import sync_definitions
+
     changed = sync_definitions(app.ctx)
     return Output(f"IONFLUX data folder ready: {app.data_dir} ({changed} agent definitions updated)",
                   {"data_dir": str(app.data_dir), "definitions_updated": changed})
@@ -23,6 +22,8 @@ def init(app: App) -> Output:
 @registry.command("data.seed_demo", title="Seed the demo workspace", cli="seed-demo")
 def seed_demo_command(app: App) -> Output:
     """Create the demo user and Demo Workspace (idempotent: running it twice adds nothing)."""
+    from ionflux.core.demo import seed_demo
+
     result = seed_demo(app.ctx)
     app.reset_user()
     if result.created:
@@ -42,6 +43,8 @@ def export(app: App, file: Path, *, workspace: str | None = None) -> Output:
         workspace: The workspace's name (optional when you have only one).
 
     """
+    from ionflux.core.exchange import write_export
+
     ws = app.workspace(workspace)
     rows = write_export(app.ctx, ws.id, file)
     return Output(f"Exported {ws.name!r} ({rows} rows) to {file}", {"workspace": ws.name, "rows": rows,
@@ -56,6 +59,8 @@ def import_(app: App, file: Path) -> Output:
         file: A JSON file written by `ionflux export`.
 
     """
+    from ionflux.core.exchange import import_workspace, read_export
+
     doc = read_export(file)
     ws = import_workspace(app.ctx, doc, source=str(file))
     app.reset_user()

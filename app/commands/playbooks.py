@@ -8,7 +8,6 @@ from ionflux.app.commands import registry
 from ionflux.app.context import App
 from ionflux.core.commands import Output
 from ionflux.core.errors import ValidationError
-from ionflux.core.playbooks import parse_yaml, to_doc, to_yaml
 
 
 @registry.command("playbook.list", title="List playbooks", json_output=True)
@@ -33,6 +32,8 @@ def playbook_show(app: App, name: str, *, workspace: str | None = None) -> Outpu
         name: The playbook's name.
         workspace: The workspace's name (optional when you have only one).
     """
+    from ionflux.core.playbooks import to_doc, to_yaml
+
     pb = app.playbooks.find(app.workspace(workspace).id, name)
     return Output(to_yaml(pb), to_doc(pb))
 
@@ -62,6 +63,8 @@ def playbook_validate(app: App, file: Path) -> Output:
     Args:
         file: The YAML file.
     """
+    from ionflux.core.playbooks import parse_yaml
+
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as exc:

@@ -87,8 +87,8 @@ def _copy_store(source: Path, target: Path) -> None:
 
 def _tour(app: App, image: Path) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
     """The tour page, the copywriter configuration and a proposal in #general (idempotent)."""
-    from ionflux.core.blocks import Geometry
     from ionflux.core.errors import NotFoundError
+    from ionflux.core.geometry import Geometry
 
     ws = app.workspace(None)
     try:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ionflux.app.commands import registry
 from ionflux.app.context import App
 from ionflux.core.commands import Output
-from ionflux.core.models import Workspace
-from ionflux.core.serialize import row_to_json
+
+if TYPE_CHECKING:
+    from ionflux.core.models import Workspace
 
 
 def _summary(app: App, ws: Workspace) -> dict[str, object]:
+    from ionflux.core.serialize import row_to_json
+
     data = row_to_json(ws)
     data["pages"] = len(app.pages.list(ws.id))
     data["channels"] = [c.name for c in app.chat.channels(ws.id)]

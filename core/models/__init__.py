@@ -1,11 +1,6 @@
 """The IONFLUX data model: one module per aggregate, all re-exported here."""
 
-from ionflux.core.models.agents import AgentConfiguration, AgentDefinition, AgentRunLog
-from ionflux.core.models.base import Base
-from ionflux.core.models.canvas import CanvasBlock, CanvasPage
-from ionflux.core.models.chat import ChatChannel, ChatMessage
-from ionflux.core.models.commerce import AgentState, MetricPoint, ShopCustomer, ShopOrder, ShopProduct
-from ionflux.core.models.enums import (
+from ionflux.core.enums import (
     BlockType,
     ChannelType,
     ConfigurationStatus,
@@ -21,6 +16,11 @@ from ionflux.core.models.enums import (
     TriggerType,
     WorkspaceStatus,
 )
+from ionflux.core.models.agents import AgentConfiguration, AgentDefinition, AgentRunLog
+from ionflux.core.models.base import Base
+from ionflux.core.models.canvas import CanvasBlock, CanvasPage
+from ionflux.core.models.chat import ChatChannel, ChatMessage
+from ionflux.core.models.commerce import AgentState, MetricPoint, ShopCustomer, ShopOrder, ShopProduct
 from ionflux.core.models.events import LocalSetting, PlatformEvent
 from ionflux.core.models.playbooks import Playbook, PlaybookRun
 from ionflux.core.models.profiles import Brand, Creator

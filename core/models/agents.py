@@ -10,8 +10,8 @@ from sqlalchemy import ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ionflux.core.clock import new_id
+from ionflux.core.enums import ConfigurationStatus, DefinitionStatus, RunStatus, TriggerType
 from ionflux.core.models.base import Base, created_column, enum_type, id_column, updated_column
-from ionflux.core.models.enums import ConfigurationStatus, DefinitionStatus, RunStatus, TriggerType
 from ionflux.core.types import JSONDoc, TextArray
 
 

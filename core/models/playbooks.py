@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Boolean, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ionflux.core.enums import PlaybookRunStatus, PlaybookStatus
 from ionflux.core.models.base import Base, created_column, enum_type, id_column, updated_column
-from ionflux.core.models.enums import PlaybookRunStatus, PlaybookStatus
 from ionflux.core.types import JSONDoc
 
 

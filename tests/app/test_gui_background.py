@@ -16,8 +16,7 @@ def test_background_services_start_and_stop(demo: Context, data_dir: Path, prelo
     from ionflux.app.context import App
     from ionflux.app.gui import BackgroundServices
 
-    app = App(data_dir)
-    app.__dict__["store"] = demo.store
+    app = App(data_dir, store=demo.store)
     app.settings.set("llm.preload_local_model", preload)
     model: Any = app.router.local()
     model.close()  # the provider is shared by the process: start from a cold model

@@ -32,8 +32,7 @@ def app(demo: Context, data_dir: Path) -> Iterator[Any]:
     from ionflux.app.context import App
     from ionflux.core.definitions import sync_definitions
 
-    application = App(data_dir)
-    application.__dict__["store"] = demo.store
+    application = App(data_dir, store=demo.store)
     registry = AgentRegistry()
     registry.add(dict(COPY_DEFINITION), CopyAgent)
     sync_definitions(Context(demo.store), registry.definitions())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ionflux.core.blocks import Geometry
+from ionflux.core.geometry import Geometry
 from ionflux.ui.canvas.blocks import BlockContent, content_for
 from ionflux.ui.canvas.inline import InlineLine
 from ionflux.ui.canvas.model import BlockState

@@ -13,8 +13,8 @@ from typing import Any
 
 from psygnal import Signal
 
-from ionflux.core.blocks import Geometry
 from ionflux.core.clock import new_id
+from ionflux.core.geometry import Geometry
 from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.ops import OpRunner
 from ionflux.ui.services import Services
@@ -100,6 +100,7 @@ class CanvasViewModel:
         self.snippets: dict[uuid.UUID, SnippetInfo] = {}
         self.pending_writes = 0
         self._dirty: dict[uuid.UUID, int] = {}
+        self._preloaded: tuple[uuid.UUID, str, list[BlockState]] | None = None
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -111,7 +112,15 @@ class CanvasViewModel:
             if then is not None:
                 then()
 
+        preloaded, self._preloaded = self._preloaded, None
+        if preloaded is not None and preloaded[0] == page_id:
+            opened(preloaded)
+            return
         self.ops.run(lambda: self._load(page_id), label="opening the page", on_success=opened)
+
+    def preload(self, page_id: uuid.UUID, title: str, blocks: list[BlockState]) -> None:
+        """Blocks read ahead (the window's first paint): the next :meth:`open_page` of this page shows them at once."""
+        self._preloaded = (page_id, title, blocks)
 
     def reload(self) -> None:
         if self.page_id is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ionflux.core.blocks import Geometry
+from ionflux.core.geometry import Geometry
 from ionflux.ui.canvas.blocks import KIND_BY_TYPE
 from ionflux.ui.canvas.clipboard import clipboard_blocks, copy_blocks, duplicated, pasted
 from ionflux.ui.canvas.item import BlockItem, snap

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ionflux.core.blocks import Geometry
+from ionflux.core.geometry import Geometry
 from ionflux.ui.canvas.model import BlockState, CanvasViewModel
 from ionflux.ui.qt import QUndoCommand
 

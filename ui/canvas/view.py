@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from ionflux.core.blocks import Geometry
+from ionflux.core.geometry import Geometry
 from ionflux.ui.canvas.item import BlockItem
 from ionflux.ui.canvas.scene import CanvasScene
 from ionflux.ui.qt import (

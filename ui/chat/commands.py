@@ -9,8 +9,8 @@ from dataclasses import replace
 from typing import Any
 
 from ionflux.core.commands import CommandRegistry, Output, parse_values
+from ionflux.core.enums import MessageContentType, SenderType, TriggerType
 from ionflux.core.errors import IonfluxError, ValidationError
-from ionflux.core.models import MessageContentType, SenderType, TriggerType
 from ionflux.ui.agent_runs import RunCenter
 from ionflux.ui.chat import slash
 from ionflux.ui.chat.ask import MAX_ASK_TOKENS, stream_answer

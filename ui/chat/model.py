@@ -12,14 +12,16 @@ import time
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from psygnal import Signal
 
-from ionflux.core.models import ChatMessage
 from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.ops import OpRunner, Refresher
 from ionflux.ui.services import Services
+
+if TYPE_CHECKING:
+    from ionflux.core.models import ChatMessage
 
 _local_ids = itertools.count(1)
 MARK_READ_EVERY_S = 3.0

@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from ionflux.core.enums import PlaybookActionType
 from ionflux.core.errors import ValidationError
-from ionflux.core.models import PlaybookActionType
 from ionflux.core.playbooks import CONDITION_OPERATORS, YAML_FIELDS, parse_yaml, to_yaml
 from ionflux.ui.editor.completion import Suggestion
 from ionflux.ui.editor.model import Problem, RunRow, YamlEditorViewModel, where_of
