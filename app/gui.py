@@ -33,15 +33,10 @@ def _needs_display() -> str | None:
 
 def preferred_theme(app: App) -> str:
     """The theme chosen on this device, else the user's profile preference (the demo user prefers dark)."""
-    from ionflux.core.settings import THEME_KEY
+    from ionflux.core.settings import THEME_KEY, choose_theme
 
-    chosen = app.store.get_local(THEME_KEY)
-    if chosen in ("dark", "light"):
-        return str(chosen)
-    if app.user_id is None:
-        return "dark"
-    prefs = (app.users.get(app.user_id).profile_info_json or {}).get("user_preferences_json") or {}
-    return prefs.get("theme") if prefs.get("theme") in ("dark", "light") else "dark"
+    user = app.users.get(app.user_id) if app.user_id is not None else None
+    return choose_theme(app.store.get_local(THEME_KEY), user.profile_info_json if user else None)
 
 
 def fetch_url(url: str) -> bytes:

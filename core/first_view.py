@@ -24,12 +24,16 @@ from ionflux.core.db import APPLICATION_ID, DB_FILENAME
 from ionflux.core.enums import BlockType, PageStatus, WorkspaceStatus
 from ionflux.core.migrate import HEAD
 from ionflux.core.page_tree import tree_order
-from ionflux.core.settings import CURRENT_USER_KEY, KEYBINDINGS_KEY, THEME_KEY
+from ionflux.core.settings import (
+    CURRENT_USER_KEY,
+    DRAFT_SECTIONS,
+    KEYBINDINGS_KEY,
+    THEME_KEY,
+    choose_theme,
+    draft_key,
+)
 
 log = logging.getLogger(__name__)
-
-#: Device-local keys of the window's drafts (``ui.drafts.<section>``).
-DRAFT_SECTIONS = ("chat", "blocks")
 
 
 @dataclass(frozen=True)
@@ -105,17 +109,15 @@ def _read(con: sqlite3.Connection) -> FirstView:
     local = {key: json.loads(value) for key, value in con.execute("SELECT key, value_json FROM local_settings")}
     user_id = _current_user(con, local.get(CURRENT_USER_KEY))
     email = name = ""
-    theme: Any = local.get(THEME_KEY)
+    profile = None
     if user_id is not None:
         row = con.execute("SELECT email, name, profile_info_json FROM users WHERE id = ?", (user_id.hex,)).fetchone()
         if row is not None:
-            email, name = row[0], row[1] or ""
-            prefs = (json.loads(row[2]) if row[2] else {}).get("user_preferences_json") or {}
-            theme = theme if theme in ("dark", "light") else prefs.get("theme")
+            email, name, profile = row[0], row[1] or "", json.loads(row[2]) if row[2] else None
     view = FirstView(
-        user_id, email, name, theme if theme in ("dark", "light") else "dark",
+        user_id, email, name, choose_theme(local.get(THEME_KEY), profile),
         dict(local.get(KEYBINDINGS_KEY) or {}),
-        {s: dict(local.get(f"ui.drafts.{s}") or {}) for s in DRAFT_SECTIONS})
+        {s: dict(local.get(draft_key(s)) or {}) for s in DRAFT_SECTIONS})
     workspaces = _workspaces(con, user_id)
     if not workspaces:
         return view

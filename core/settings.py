@@ -22,6 +22,22 @@ THEME_KEY = "ui.theme"
 KEYBINDINGS_KEY = "ui.keybindings"
 #: The device's current user (set by seed-demo and login).
 CURRENT_USER_KEY = "current_user_id"
+#: The window's unsent texts, by section (``chat``: by channel id, ``blocks``: by block id).
+DRAFT_SECTIONS = ("chat", "blocks")
+THEMES = ("dark", "light")
+
+
+def draft_key(section: str) -> str:
+    """The device-local key of one section's drafts."""
+    return f"ui.drafts.{section}"
+
+
+def choose_theme(chosen: Any, profile_info: dict[str, Any] | None) -> str:
+    """The theme chosen on this device, else the user's profile preference, else dark."""
+    if chosen in THEMES:
+        return str(chosen)
+    theme = ((profile_info or {}).get("user_preferences_json") or {}).get("theme")
+    return str(theme) if theme in THEMES else "dark"
 
 
 @dataclass(frozen=True)

@@ -9,18 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ionflux.core.settings import DRAFT_SECTIONS, draft_key
 from ionflux.ui.ops import OpRunner
 from ionflux.ui.qt import QObject, QTimer
 
 if TYPE_CHECKING:
     from ionflux.core.store import Store
 
-SECTIONS = ("chat", "blocks")
 SAVE_DELAY_MS = 400
-
-
-def key_of(section: str) -> str:
-    return f"ui.drafts.{section}"
 
 
 class Drafts(QObject):
@@ -30,7 +26,7 @@ class Drafts(QObject):
         """``store()`` gives the store when a read or write runs (off the GUI thread, once it is open)."""
         super().__init__(parent)
         self.store, self.ops = store, ops
-        self.sections: dict[str, dict[str, str]] = {s: {} for s in SECTIONS}
+        self.sections: dict[str, dict[str, str]] = {s: {} for s in DRAFT_SECTIONS}
         self._dirty: set[str] = set()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -38,7 +34,7 @@ class Drafts(QObject):
         self._timer.timeout.connect(self.save)
 
     def load(self) -> None:
-        self.ops.run(lambda: {s: dict(self.store().get_local(key_of(s), {}) or {}) for s in SECTIONS},
+        self.ops.run(lambda: {s: dict(self.store().get_local(draft_key(s), {}) or {}) for s in DRAFT_SECTIONS},
                      label="reading drafts", on_success=self.restore)
 
     def restore(self, sections: dict[str, dict[str, str]]) -> None:
@@ -66,7 +62,7 @@ class Drafts(QObject):
     def save(self) -> None:
         for section in list(self._dirty):
             values = dict(self.sections[section])
-            self.ops.write(lambda s=section, v=values: self.store().set_local(key_of(s), v or None),
+            self.ops.write(lambda s=section, v=values: self.store().set_local(draft_key(s), v or None),
                            label="keep drafts")
         self._dirty.clear()
 
