@@ -42,6 +42,7 @@ from ionflux.ui.qt import (
     QDockWidget,
     QIcon,
     QMainWindow,
+    QResizeEvent,
     QSettings,
     Qt,
     QTabWidget,
@@ -480,6 +481,12 @@ class MainWindow(QMainWindow):
             undo.setText(f"Undo {self.undo_stack.undoText()}".strip())
         if redo is not None:
             redo.setText(f"Redo {self.undo_stack.redoText()}".strip())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # An override, not an event filter on the window: a filter would take the GIL for every event
+        # the window gets (each repaint of any part of it), and workers holding the GIL make each take wait.
+        super().resizeEvent(event)
+        self.notifier.place()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._closed:  # a second close (a window closed before it was shown gets one from its owner too)

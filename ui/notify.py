@@ -11,7 +11,6 @@ from types import TracebackType
 from ionflux.core.errors import IonfluxError
 from ionflux.ui.qt import (
     QApplication,
-    QEvent,
     QFrame,
     QHBoxLayout,
     QIcon,
@@ -123,7 +122,6 @@ class Notifier(QObject):
             self.tray = QSystemTrayIcon(icon or QIcon(), host)
             self.tray.setToolTip("IONFLUX")
             self.tray.show()
-        host.installEventFilter(self)
 
     def notify(self, notice: Notice, *, tray: bool = False) -> Toast:
         """Show ``notice`` as a toast (and in the system tray when ``tray`` and one exists)."""
@@ -134,7 +132,7 @@ class Notifier(QObject):
             self.toasts[0].dismiss()
         toast.show()
         toast.raise_()
-        self._layout()
+        self.place()
         if tray and self.tray is not None:
             icon = QSystemTrayIcon.MessageIcon.Warning if notice.kind in ("alert", "error") else \
                 QSystemTrayIcon.MessageIcon.Information
@@ -162,19 +160,15 @@ class Notifier(QObject):
     def _forget(self, toast: Toast) -> None:
         if toast in self.toasts:
             self.toasts.remove(toast)
-        self._layout()
+        self.place()
 
-    def _layout(self) -> None:
+    def place(self) -> None:
+        """Stack the toasts in the host's top-right corner (the host calls this when it is resized)."""
         y = 56
         for toast in self.toasts:
             toast.adjustSize()
             toast.move(self.host.width() - TOAST_WIDTH - 18, y)
             y += toast.height() + 10
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.host and event.type() == QEvent.Type.Resize:
-            self._layout()
-        return False
 
 
 def install_excepthook(notifier: Notifier) -> None:

@@ -33,6 +33,14 @@ def test_user_errors_are_one_line_and_bugs_offer_details(qtbot: Any, window: Any
     assert len([t for t in n.toasts if t.isVisible()]) >= 2
 
 
+def test_toasts_stay_in_the_top_right_corner_when_the_window_is_resized(qtbot: Any, window: Any) -> None:
+    toast = window.notifier.info("Saved", "all good")
+    right = lambda: toast.geometry().right()  # noqa: E731
+    assert 0 <= window.width() - right() < 40
+    window.resize(window.width() - 200, window.height())
+    qtbot.waitUntil(lambda: 0 <= window.width() - right() < 40, timeout=2000)
+
+
 def test_an_unexpected_error_in_an_op_is_shown(qtbot: Any, window: Any) -> None:
     def broken() -> None:
         raise RuntimeError("disk on fire")
