@@ -112,11 +112,13 @@ class Composer(QLineEdit):
         return text[choice.start:self.cursorPosition()] != choice.insert.rstrip() and \
             text[choice.start:self.cursorPosition()] != choice.insert
 
-    def event(self, ev):  # type: ignore[no-untyped-def]
-        """Keep Tab for completion instead of focus moves while suggestions show."""
-        from ionflux.ui.qt import QEvent
+    def focusNextPrevChild(self, next: bool) -> bool:
+        """Tab accepts the shown suggestion instead of moving the focus.
 
-        if ev.type() == QEvent.Type.KeyPress and ev.key() == Qt.Key.Key_Tab and self.popup.isVisible():
-            self.keyPressEvent(ev)
+        Qt calls this only for Tab; overriding ``event()`` instead would run Python (and take the
+        GIL) for every event the composer gets, each cursor blink included.
+        """
+        if next and self.popup.isVisible():
+            self.accept_completion()
             return True
-        return super().event(ev)
+        return super().focusNextPrevChild(next)
