@@ -16,7 +16,7 @@ import json
 import logging
 import sqlite3
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +124,8 @@ def _read(con: sqlite3.Connection) -> FirstView:
     ws_id, ws_name = workspaces[0]
     pages = _pages(con, ws_id)
     page = (pages[0][0], _blocks(con, pages[0][0].id)) if pages else None
-    return FirstView(view.user_id, view.user_email, view.user_name, view.theme, view.keybindings, view.drafts,
-                     ws_id, ws_name, [n for _i, n in workspaces], pages, page)
+    return replace(view, workspace_id=ws_id, workspace_name=ws_name, workspace_names=[n for _i, n in workspaces],
+                   pages=pages, page=page)
 
 
 def _current_user(con: sqlite3.Connection, stored: Any) -> uuid.UUID | None:
