@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib.resources
 import importlib.util
@@ -175,12 +176,27 @@ class LocalProvider:
                 self._llama = llama
             return self._llama
 
-    def close(self) -> None:
-        """Free the model's memory; the next call loads it again."""
-        with self._load_lock, self._gen_lock:
-            if self._llama is not None:
-                self._llama.close()
-                self._llama = None
+    def close(self, wait_s: float | None = None) -> bool:
+        """Free the model's memory; the next call loads it again.
+
+        Waits for a load or a generation in progress: for ever by default, else at most
+        ``wait_s`` seconds, and then returns False with the model left as it is.
+        """
+        timeout = -1 if wait_s is None else wait_s
+        if not self._load_lock.acquire(timeout=timeout):
+            return False
+        try:
+            if not self._gen_lock.acquire(timeout=timeout):
+                return False
+            try:
+                if self._llama is not None:
+                    self._llama.close()
+                    self._llama = None
+                return True
+            finally:
+                self._gen_lock.release()
+        finally:
+            self._load_lock.release()
 
     def chat(self, messages: Sequence[Message], *, max_tokens: int = 256, temperature: float = 0.2,
              seed: int | None = None, json_schema: dict[str, Any] | None = None,
@@ -266,6 +282,8 @@ class _TokenCounter:
 
 _SHARED: dict[Path, LocalProvider] = {}
 _SHARED_LOCK = threading.Lock()
+#: How long the exit waits for a generation or a load still running on a daemon thread.
+_EXIT_WAIT_S = 2.0
 
 
 def shared_local_provider(model_path: str | os.PathLike[str] | None = None, **options: Any) -> LocalProvider:
@@ -276,5 +294,20 @@ def shared_local_provider(model_path: str | os.PathLike[str] | None = None, **op
     provider = LocalProvider(model_path, **options)
     key = provider.model_path.resolve()
     with _SHARED_LOCK:
+        if not _SHARED:
+            atexit.register(close_shared_providers)
         return _SHARED.setdefault(key, provider)
+
+
+def close_shared_providers(wait_s: float = _EXIT_WAIT_S) -> None:
+    """Free every shared model now, at exit, while the modules llama-cpp-python frees it with still exist.
+
+    Left to the garbage collector, a model still loaded when the interpreter shuts down is freed
+    after those modules are torn down, and llama-cpp-python prints a TypeError traceback on the
+    way out. A provider still busy on a daemon thread after ``wait_s`` is left to the OS.
+    """
+    with _SHARED_LOCK:
+        providers = list(_SHARED.values())
+    for provider in providers:
+        provider.close(wait_s=wait_s)
 

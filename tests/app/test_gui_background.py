@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -33,3 +36,30 @@ def test_background_services_start_and_stop(demo: Context, data_dir: Path, prelo
         assert background.sync_status() == ("sync off", "off")  # this device is not signed in
     finally:
         background.stop()
+
+
+QUIT_AFTER_PRELOAD = """
+import sys
+from ionflux.app import gui
+from ionflux.ui.qt import QApplication, QTimer
+preload = gui.BackgroundServices._preload
+def preload_then_quit(self):
+    preload(self)
+    print("model loaded:", self.app.router.local().loaded, flush=True)
+    QTimer.singleShot(0, QApplication.instance(), QApplication.closeAllWindows)
+gui.BackgroundServices._preload = preload_then_quit
+from ionflux.app.cli import main
+sys.exit(main(["--data-dir", sys.argv[1]]))
+"""
+
+
+def test_quitting_after_the_model_preloaded_exits_cleanly(demo: Context, data_dir: Path) -> None:
+    """The real window and exit path: the warm model is freed before the interpreter tears its modules down."""
+    demo.store.close()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("IONFLUX_")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    done = subprocess.run([sys.executable, "-c", QUIT_AFTER_PRELOAD, str(data_dir)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "model loaded: True" in done.stdout
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr

@@ -27,6 +27,21 @@ def collector(qtbot: Any) -> Any:
     assert gc.get_threshold() == before
 
 
+def test_starting_runs_no_full_collection(qtbot: Any) -> None:
+    """Start-up's objects are frozen as they are: a full collection then would freeze the window instead."""
+    generations: list[int] = []
+    gc.callbacks.append(lambda phase, info: generations.append(info["generation"]) if phase == "start" else None)
+    c = IdleCollector()
+    try:
+        c.start()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.callbacks.pop()
+        c.stop()
+        gc.unfreeze()
+    assert 2 not in generations
+
+
 def idle_for_long(c: IdleCollector) -> None:
     c.last_input = time.monotonic() - idle_gc.IDLE_S - 1
     c.last_full = time.monotonic() - idle_gc.FULL_EVERY_S - 1

@@ -186,3 +186,14 @@ def test_embed_is_refused_with_a_pointer_to_the_memory_embedder(local: LocalProv
 
 def test_one_shared_provider_per_model_file(smollm_path: Path) -> None:
     assert shared_local_provider() is shared_local_provider(smollm_path)
+
+
+def test_close_with_a_wait_gives_up_while_a_generation_holds_the_model(smollm_path: Path) -> None:
+    provider = LocalProvider(smollm_path, n_ctx=256, n_threads=1)
+    stream = provider.stream(COUNTING, max_tokens=200, temperature=0)
+    next(stream)  # a generation holds the model
+    assert provider.close(wait_s=0.05) is False
+    assert provider.loaded
+    stream.close()
+    assert provider.close(wait_s=0.05) is True
+    assert not provider.loaded
