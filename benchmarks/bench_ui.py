@@ -182,6 +182,62 @@ def bench_startup_settle(folder: Path, runs: int = 3, seconds: float = 5.0) -> N
           f"worst {stalls[-1]:.1f} ms (budget < 50 ms)")
 
 
+COLD_ASK_CHILD = r"""
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+from bench_ui import Heartbeat, pump
+from ionflux.app.context import App
+from ionflux.app.gui import build_window, start_idle_gc
+from ionflux.ui.qt import QApplication, Qt
+from PySide6.QtTest import QTest
+
+qt = QApplication(sys.argv[:1])
+app = App(Path(sys.argv[1]))
+window = build_window(app, fetch=None)
+window.resize(1440, 900)
+window.show()
+pump(lambda: not window.workspace_vm.busy and window.chat_vm.channel_id is not None and not window.chat_vm.busy, 10)
+collector = start_idle_gc(window)
+pump(lambda: False, 1.0)
+window.chat_commands.ask_max_tokens = 120
+window.chat_commands.ask_seed = 3
+question = "/ask How do I make a product launch email stand out?"
+heartbeat = Heartbeat()
+heartbeat.start()
+if sys.argv[2] == "typed":
+    composer = window.chat.composer
+    composer.setFocus()
+    QTest.keyClicks(composer, question, Qt.KeyboardModifier.NoModifier, 40)  # 25 keys a second, a fast typist
+    composer.popup.hide()
+    QTest.keyClick(composer, Qt.Key.Key_Return)
+else:
+    window.chat_commands.submit(question)
+pump(lambda: any(r.sender_type == "system" and not r.local for r in window.chat_vm.thread_rows), 180)
+print(f"{heartbeat.stop():.1f}")
+collector.stop()
+window.close()
+app.close()
+"""
+
+
+def bench_cold_question(folder: Path, runs: int = 3) -> None:
+    """The first question of a session with the model not loaded yet, each run in a fresh window.
+
+    Typed: the composer loads the model while the question is typed (at 25 keys a second).
+    Sent at once (pasted, or sent from code): llama-cpp-python's imports and the model load run
+    on the worker while the window opens the thread panel.
+    """
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for mode, label in (("typed", "typed into the composer: the model loads while it is typed"),
+                        ("sent", "sent at once: the model loads after it is sent")):
+        stalls = sorted(float(subprocess.run([sys.executable, "-c", COLD_ASK_CHILD, str(folder), mode,
+                                              str(Path(__file__).parent)], capture_output=True, text=True,
+                                             check=True, env=env).stdout.split()[-1]) for _ in range(runs))
+        print(f"first question of a session, {label}: longest stall median {stalls[len(stalls) // 2]:.1f} ms, "
+              f"worst {stalls[-1]:.1f} ms (budget < 50 ms)")
+
+
 def bench_startup(folder: Path, runs: int = 5) -> None:
     """The ``ionflux`` command as a user starts it, from spawning the process to the window's first paint.
 
@@ -390,6 +446,7 @@ def main() -> None:
         bench_startup(folder)
         bench_startup_settle(folder)
         bench_fresh_preload(folder)
+        bench_cold_question(folder)
         backend = start_backend()
         try:
             if backend is not None:
@@ -416,8 +473,6 @@ def bench_window(folder: Path, backend: SyncBackend | None) -> None:
     demo_page = next(p.id for p in window.workspace_vm.pages if p.title == "Q4 Campaign Planning")
     window.open_page(demo_page)
     pump(lambda: window.canvas_vm.page_id == demo_page, 10)
-    bench_llm_stream(window, "model loaded by the question itself")
-    window.chat_vm.close_thread()
     bench_model_preload(window, app)
     bench_llm_stream(window, "model preloaded after start, as the app does")
     bench_outbox(window, app, backend)

@@ -178,6 +178,8 @@ class MainWindow(QMainWindow):
         self.canvas_pane.drafts_changed.connect(lambda d: self.drafts.set("blocks", d))
         self.chat.submitted.connect(self._submit_chat)
         self.chat.draft_changed.connect(lambda cid, text: self.drafts.update("chat", str(cid), text))
+        for composer in (self.chat.composer, self.chat.thread.composer):
+            composer.textChanged.connect(self.chat_commands.typing)
         self.runs.progressed.connect(lambda cid, _rid, f, m: cvm.set_progress(cid, f, m, "running"))
         self.runs.finished.connect(self._run_finished)
         self.undo_stack.indexChanged.connect(lambda _i: self._undo_titles())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 import uuid
 from typing import Any
 
@@ -147,6 +148,17 @@ def test_ask_streams_the_local_models_answer_into_a_thread(qtbot: Any, window: A
     assert all(b.startswith(a) for a, b in itertools.pairwise(pieces))
     wait_idle(qtbot, window)
     assert any(r.sender_type == "system" and r.text for r in window.chat.thread.list.model_.rows)
+
+
+def test_typing_a_question_loads_the_local_model_before_it_is_sent(qtbot: Any, window: Any) -> None:
+    model = window.services.router.local()
+    model.close()  # shared by the process: start cold
+    _type(qtbot, window, "Launch checklist", submit=False)
+    assert "ionflux-warm-model" not in {t.name for t in threading.enumerate()}  # only a question warms it
+    window.chat.composer.clear()
+    _type(qtbot, window, "/ask how", submit=False)
+    qtbot.waitUntil(lambda: model.loaded, timeout=30000)
+    assert window.chat.composer.text() == "/ask how"  # nothing was sent
 
 
 def test_reactions_toggle_and_threads_open(qtbot: Any, window: Any, demo: Context) -> None:

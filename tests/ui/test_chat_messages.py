@@ -114,9 +114,27 @@ def test_rows_carry_their_measured_size_and_a_narrower_list_measures_them_again(
     long = row("word " * 60)
     view.show_rows([row("hi"), long])
     size = view.model_.index(1, 0).data(Qt.ItemDataRole.SizeHintRole)
-    assert size == view.delegate.size_for(long, view.viewport().width(), None)  # what the view lays out
+    assert size == view.delegate.size_for(long, view.row_width(), None)  # what the view lays out
     qtbot.waitUntil(lambda: view.visualRect(view.model_.index(1, 0)).height() == size.height())
     view.resize(300, 400)
     narrow = lambda: view.model_.index(1, 0).data(Qt.ItemDataRole.SizeHintRole)  # noqa: E731
     qtbot.waitUntil(lambda: narrow().height() > size.height())  # the text wraps onto more lines
-    assert narrow() == view.delegate.size_for(long, view.viewport().width(), None)
+    assert narrow() == view.delegate.size_for(long, view.row_width(), None)
+
+
+def test_a_channel_that_overflows_is_measured_once(qtbot: Any) -> None:
+    """The scroll bar appearing does not narrow the rows, so they are not measured again."""
+    from ionflux.ui.chat.panel import MessageList
+
+    view = MessageList(load_theme("dark"))
+    qtbot.addWidget(view)
+    view.resize(420, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    measured: list[Any] = []
+    measure = view.model_.measure
+    view.model_.measure = lambda m, first: (measured.append(m.id), measure(m, first))[1]
+    view.show_rows([row(f"message {i}: " + "a few words that wrap " * 4) for i in range(40)])
+    qtbot.waitUntil(lambda: view.verticalScrollBar().isVisible())
+    view.viewport().grab()
+    assert len(measured) == 40

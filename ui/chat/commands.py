@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import replace
@@ -23,6 +25,7 @@ MAX_OUTPUT_CHARS = 1500
 #: How often streamed text is repainted (about 30 frames a second, whatever the token rate).
 STREAM_FRAME_MS = 33
 _QUOTED_MENTION = re.compile(r'@"([^"]+)"')
+_log = logging.getLogger(__name__)
 
 
 def text_input_key(definition: dict[str, Any]) -> str | None:
@@ -64,6 +67,25 @@ class ChatCommands:
         self.agents: dict[str, uuid.UUID] = {}
         self.ask_max_tokens = MAX_ASK_TOKENS
         self.ask_seed: int | None = None
+        self._warming = False
+
+    def typing(self, text: str) -> None:
+        """A composer's text changed: a question being typed loads the local model meanwhile.
+
+        Typing takes seconds; importing llama-cpp-python and loading the model take a fraction of
+        one. Done then, on a thread of its own, the answer starts sooner and the window does not
+        open the thread panel while that import competes with it for the GIL.
+        """
+        if not self._warming and text.lstrip().startswith("/ask"):
+            self._warming = True
+            threading.Thread(target=self._warm_model, name="ionflux-warm-model", daemon=True).start()
+
+    def _warm_model(self) -> None:
+        try:
+            self.app.router.local().load()
+        except Exception:  # the question itself reports what is wrong with the model
+            _log.info("the local model could not be loaded ahead of a question", exc_info=True)
+            self._warming = False
 
     def submit(self, text: str, thread_id: uuid.UUID | None = None) -> bool:
         """Handle one composer line. Returns False when nothing was done (the draft stays)."""

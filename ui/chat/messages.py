@@ -103,10 +103,17 @@ class MessageListModel(QStandardItemModel):
         return False
 
     def remeasure(self) -> None:
-        """Measure every row again (the width changed): one layout pass for the views."""
+        """Measure every row again (the width changed): one layout pass for the views.
+
+        Only rows whose height changed are stored again: a plain one-line message keeps its
+        height at most widths, and each store is a Qt call that may wait for the GIL.
+        """
+        sizes = [self.measure(r, self.first_unread) for r in self.rows]
         with QSignalBlocker(self):
-            for i, r in enumerate(self.rows):
-                self.item(i).setData(self.measure(r, self.first_unread), Qt.ItemDataRole.SizeHintRole)
+            for i, size in enumerate(sizes):
+                item = self.item(i)
+                if item.data(Qt.ItemDataRole.SizeHintRole) != size:
+                    item.setData(size, Qt.ItemDataRole.SizeHintRole)
         self.layoutChanged.emit()
 
     def _item(self, m: MessageView) -> QStandardItem:
@@ -132,7 +139,7 @@ class RowLayout:
     """Where things are in one painted row (coordinates relative to the row's top-left)."""
 
     height: float
-    doc: QTextDocument | None  # None until painted, for a row measured without one (a plain line)
+    doc: QTextDocument | None  # None until the row is first painted
     body_top: float
     head_top: float = 6.0
     divider: bool = False
@@ -167,6 +174,9 @@ class MessageDelegate(QStyledItemDelegate):
         self._fonts: dict[tuple[int, bool], QFont] = {}
         self._font_metrics: dict[tuple[int, bool], QFontMetrics] = {}
         self._one_line: float | None = None
+        self._measurer: QTextDocument | None = None
+        #: The width rows are laid out at (set by the list); 0: the painted row's own width.
+        self.row_width = 0
         self.theme = theme
 
     @property
@@ -181,6 +191,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._fonts.clear()
         self._font_metrics.clear()
         self._one_line = None
+        self._measurer = None
 
     def _font(self, size: int, bold: bool = False) -> QFont:
         """The list's font at ``size`` px (made once: every Qt call from Python may wait for the GIL)."""
@@ -216,6 +227,14 @@ class MessageDelegate(QStyledItemDelegate):
         doc.setTextWidth(text_width)
         return doc
 
+    def _measured_height(self, body: str, text_width: float) -> float:
+        """The body's height as a document lays it out: one document reused; rows build theirs when painted."""
+        if self._measurer is None:
+            self._measurer = self._document("", text_width)
+        self._measurer.setMarkdown(body)
+        self._measurer.setTextWidth(text_width)
+        return float(self._measurer.size().height())
+
     def _line_height(self) -> float:
         """The height of one line of body text, as the document lays it out."""
         if self._one_line is None:
@@ -239,14 +258,12 @@ class MessageDelegate(QStyledItemDelegate):
         if m.content_type in ("json_data", "file_attachment") and m.payload and "proposal_decision" not in m.payload:
             extra = json.dumps(m.payload, ensure_ascii=False, indent=1)[:600]
         body = self._body(m)
-        doc = None
         if _plain_line(body) and self._fm(13).horizontalAdvance(body) <= text_w - 4:
-            height = self._line_height()  # one unwrapped line of plain text: no document until it is painted
+            height = self._line_height()  # one unwrapped line of plain text
         else:
-            doc = self._document(body, text_w)
-            height = doc.size().height()
+            height = self._measured_height(body, text_w)
         y = body_top + height
-        lay = RowLayout(0, doc, body_top, top, divider, extra=extra, text_width=text_w)
+        lay = RowLayout(0, None, body_top, top, divider, extra=extra, text_width=text_w)  # its document: when painted
         if extra:
             lines = extra.count("\n") + 1
             lay.card = QRectF(LEFT, y + 6, text_w, min(8, lines) * 16 + 12)
@@ -280,15 +297,19 @@ class MessageDelegate(QStyledItemDelegate):
         return lay
 
     def size_for(self, m: MessageView, width: float, first_unread: Any) -> QSize:
-        """The row's size at ``width``: what the model stores (the view never asks the delegate)."""
-        return QSize(int(width), int(self.layout(m, width, first_unread).height))
+        """The row's size hint at ``width``: what the model stores (the view never asks the delegate).
+
+        Only the height: a list of one column gives each row the viewport's whole width, so a
+        hint without the width stays valid when only the width changes.
+        """
+        return QSize(0, int(self.layout(m, width, first_unread).height))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
         m: MessageView = index.data(MessageRole)
         t = self.theme
         r = option.rect
-        lay = self.layout(m, r.width(), index.model().first_unread)  # type: ignore[attr-defined]
+        lay = self.layout(m, self.row_width or r.width(), index.model().first_unread)  # type: ignore[attr-defined]
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.translate(r.topLeft())
@@ -405,7 +426,7 @@ class MessageDelegate(QStyledItemDelegate):
         if event.type() != QEvent.Type.MouseButtonRelease or not isinstance(event, QMouseEvent):
             return False
         m: MessageView = index.data(MessageRole)
-        lay = self.layout(m, option.rect.width(), index.model().first_unread)  # type: ignore[attr-defined]
+        lay = self.layout(m, self.row_width or option.rect.width(), index.model().first_unread)  # type: ignore[attr-defined]
         pos = event.position() - option.rect.topLeft().toPointF()
         for rect, emoji in lay.chips:
             if rect.contains(pos):

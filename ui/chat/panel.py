@@ -20,6 +20,7 @@ from ionflux.ui.qt import (
     QResizeEvent,
     QSize,
     QSplitter,
+    QStyle,
     Qt,
     QToolButton,
     QVBoxLayout,
@@ -45,7 +46,6 @@ class MessageList(QListView):
         self.delegate = MessageDelegate(theme, self, in_thread=in_thread)
         self.model_ = MessageListModel(self, measure=self._measure)
         self.setModel(self.model_)
-        self._measured_width = 0
         self.setItemDelegate(self.delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -57,13 +57,23 @@ class MessageList(QListView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu_at)
 
+    def row_width(self) -> int:
+        """The width rows are laid out at: the viewport's with its scroll bar shown, shown or not.
+
+        So the scroll bar appearing (the first time a channel overflows) does not make every row
+        measure again at a width 15 px narrower; without it a row has a little room to spare.
+        """
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return max(1, self.width() - 2 * self.frameWidth() - scroll_bar)
+
     def _measure(self, m: MessageView, first_unread: Any) -> QSize:
-        return self.delegate.size_for(m, self.viewport().width(), first_unread)
+        return self.delegate.size_for(m, self.delegate.row_width or self.row_width(), first_unread)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self.viewport().width() != self._measured_width:
-            self._measured_width = self.viewport().width()
+        width = self.row_width()
+        if width != self.delegate.row_width:
+            self.delegate.row_width = width
             self.model_.remeasure()
 
     def remeasure(self) -> None:
