@@ -260,3 +260,47 @@ def test_stopping_the_worker_ends_a_child_push_and_the_next_push_finishes_it(
     assert _log_count(rig.url, events) == (len(events), len(events))
     rig.b.sync()
     rig.converged()
+
+
+def test_a_push_child_killed_from_outside_loses_nothing_and_the_next_push_finishes_it(
+        rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
+    """SIGKILL from outside (the OOM killer, a user's kill -9) half-way through a child push."""
+    import signal
+    import threading
+
+    from ionflux.core.errors import IonfluxError
+
+    chan = Chat(rig.a.ctx).channels(rig.workspace())[0]
+    Chat(rig.a.ctx).post_many(chan.id, [f"killed {i}" for i in range(6000)])
+    events = [str(e.event_id) for e in outbox(rig.a.store, unsent_only=True)]
+    session = rig.a.session()
+    session.pusher.bulk_threshold = 100
+    session.pusher.batch_size = 200
+    caplog.set_level(logging.INFO, logger="ionflux.sync.push_process")
+    failure: list[BaseException] = []
+
+    def push() -> None:
+        try:
+            session.pusher.push_all()
+        except BaseException as exc:
+            failure.append(exc)
+
+    pusher = threading.Thread(target=push)
+    try:
+        pusher.start()
+        wait_for(lambda: rig.a.store.pending_outbox_count() < len(events), timeout=60)  # batches are landing
+        pid = next(int(r.getMessage().rsplit(" ", 1)[1]) for r in caplog.records if "from process" in r.getMessage())
+        os.kill(pid, signal.SIGKILL)
+        pusher.join(60)
+        assert not pusher.is_alive()
+    finally:
+        session.close()
+    left = rig.a.store.pending_outbox_count()
+    assert 0 < left < len(events), "the kill should land half-way through the push"
+    assert len(failure) == 1 and isinstance(failure[0], IonfluxError)
+    assert "push process stopped (exit code -9)" in str(failure[0])
+    rig.a.sync()  # what the child had not marked sent goes now, once
+    assert rig.a.store.pending_outbox_count() == 0
+    assert _log_count(rig.url, events) == (len(events), len(events))
+    rig.b.sync()
+    rig.converged()
