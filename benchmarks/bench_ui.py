@@ -93,9 +93,10 @@ import sys, threading, time
 from pathlib import Path
 from ionflux.ui.qt import QApplication, QTimer
 from ionflux.app.context import App
-from ionflux.app.gui import build_window, start_idle_gc
+from ionflux.app.gui import build_window, favour_the_gui_thread, start_idle_gc
 
 qt = QApplication(sys.argv[:1])
+favour_the_gui_thread()  # as run_gui does
 app = App(Path(sys.argv[1]))
 window = build_window(app)
 window.show()
@@ -188,11 +189,12 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[3])
 from bench_ui import Heartbeat, pump
 from ionflux.app.context import App
-from ionflux.app.gui import build_window, start_idle_gc
+from ionflux.app.gui import build_window, favour_the_gui_thread, start_idle_gc
 from ionflux.ui.qt import QApplication, Qt
 from PySide6.QtTest import QTest
 
 qt = QApplication(sys.argv[:1])
+favour_the_gui_thread()  # as run_gui does
 app = App(Path(sys.argv[1]))
 window = build_window(app, fetch=None)
 window.resize(1440, 900)
@@ -349,6 +351,26 @@ def bench_llm_stream(window, label: str) -> None:  # type: ignore[no-untyped-def
           f"{label}): longest event-loop stall {stall:.1f} ms (budget < 50 ms)")
 
 
+def bench_chat_scroll(window) -> None:  # type: ignore[no-untyped-def]
+    """Scroll the open channel from bottom to top twice, 60 px a step, one repainted frame per step."""
+    from ionflux.ui.qt import QApplication
+
+    view = window.chat.list
+    bar = view.verticalScrollBar()
+    frames = []
+    for _ in range(2):  # the first pass paints each row once, the second draws them from their pictures
+        bar.setValue(bar.maximum())
+        while bar.value() > 0:
+            started = time.perf_counter()
+            bar.setValue(bar.value() - 60)
+            view.viewport().repaint()
+            frames.append(time.perf_counter() - started)
+            QApplication.processEvents()
+    frames.sort()
+    print(f"scrolling the channel ({view.model_.rowCount()} messages, {len(frames)} steps): median frame "
+          f"{frames[len(frames) // 2] * 1000:.2f} ms, longest {frames[-1] * 1000:.1f} ms")
+
+
 def bench_outbox(window, app, backend: SyncBackend | None) -> None:  # type: ignore[no-untyped-def]
     channel_id = window.chat_vm.channel_id
     heartbeat = Heartbeat()
@@ -459,10 +481,11 @@ def main() -> None:
 
 def bench_window(folder: Path, backend: SyncBackend | None) -> None:
     from ionflux.app.context import App
-    from ionflux.app.gui import build_window, start_idle_gc
+    from ionflux.app.gui import build_window, favour_the_gui_thread, start_idle_gc
     from ionflux.ui.qt import QApplication
 
     QApplication.instance() or QApplication(sys.argv[:1])
+    favour_the_gui_thread()  # as run_gui does
     app = App(folder)
     window = build_window(app, fetch=None)
     window.resize(1440, 900)
@@ -476,6 +499,7 @@ def bench_window(folder: Path, backend: SyncBackend | None) -> None:
     bench_model_preload(window, app)
     bench_llm_stream(window, "model preloaded after start, as the app does")
     bench_outbox(window, app, backend)
+    bench_chat_scroll(window)
     collector.stop()
     window.close()
     app.close()

@@ -138,3 +138,26 @@ def test_a_channel_that_overflows_is_measured_once(qtbot: Any) -> None:
     qtbot.waitUntil(lambda: view.verticalScrollBar().isVisible())
     view.viewport().grab()
     assert len(measured) == 40
+
+
+def test_a_row_is_painted_once_and_again_only_when_it_changes(qtbot: Any) -> None:
+    from ionflux.ui.chat.panel import MessageList
+
+    view = MessageList(load_theme("dark"))
+    qtbot.addWidget(view)
+    view.resize(420, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    painted: list[str] = []
+    paint_row = view.delegate.paint_row
+    view.delegate.paint_row = lambda p, m, *a, **k: (painted.append(m.text), paint_row(p, m, *a, **k))[1]
+    first, second = row("first"), row("second")
+    view.show_rows([first, second])
+    before = view.viewport().grab().toImage()
+    assert sorted(painted) == ["first", "second"]
+    painted.clear()
+    again = view.viewport().grab().toImage()
+    assert painted == [] and again == before  # drawn from the pictures, pixel for pixel the same
+    view.show_rows([first, replace(second, reactions=(("🎉", 1, True),))])
+    view.viewport().grab()
+    assert painted == ["second"]

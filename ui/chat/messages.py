@@ -25,6 +25,7 @@ from ionflux.ui.qt import (
     QPainter,
     QPen,
     QPersistentModelIndex,
+    QPixmap,
     QRectF,
     QSignalBlocker,
     QSize,
@@ -43,6 +44,8 @@ MessageRole = Qt.ItemDataRole.UserRole + 1
 LEFT = 52
 AVATAR = 30
 CACHE_ROWS = 600
+#: Rows kept painted (a few MB); the rest paint again when shown.
+PAINTED_ROWS = 160
 QUICK_REACTIONS = ("👍", "🎉", "👀", "✅", "❤️")
 
 
@@ -150,6 +153,8 @@ class RowLayout:
     card: QRectF | None = None
     extra: str = ""
     text_width: float = 0.0
+    #: The row painted once, by (selected, width, device pixel ratio): later repaints draw it in one call.
+    pixmaps: dict[tuple[bool, int, float], QPixmap] = field(default_factory=dict)
 
 
 class MessageDelegate(QStyledItemDelegate):
@@ -175,6 +180,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._font_metrics: dict[tuple[int, bool], QFontMetrics] = {}
         self._one_line: float | None = None
         self._measurer: QTextDocument | None = None
+        self._painted: OrderedDict[int, RowLayout] = OrderedDict()
         #: The width rows are laid out at (set by the list); 0: the painted row's own width.
         self.row_width = 0
         self.theme = theme
@@ -192,6 +198,7 @@ class MessageDelegate(QStyledItemDelegate):
         self._font_metrics.clear()
         self._one_line = None
         self._measurer = None
+        self._painted.clear()
 
     def _font(self, size: int, bold: bool = False) -> QFont:
         """The list's font at ``size`` px (made once: every Qt call from Python may wait for the GIL)."""
@@ -243,7 +250,7 @@ class MessageDelegate(QStyledItemDelegate):
 
     def layout(self, m: MessageView, width: float, first_unread: Any) -> RowLayout:
         key = (m.id, m.text, m.status, m.progress, m.reactions, m.replies, m.decision, int(width), m.id == first_unread,
-               m.streaming)
+               m.streaming, m.sender, m.payload.get("duration_ms"))  # all a row's picture shows
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)
@@ -306,20 +313,43 @@ class MessageDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:
+        """Draw the row's picture, painting it first if this row (as it is now) was never painted.
+
+        A chat list repaints whole viewports for small reasons (a row appended, a scroll); drawn
+        from a picture, a row costs one Qt call instead of forty, each of which may wait for the
+        GIL while a worker thread runs Python.
+        """
         m: MessageView = index.data(MessageRole)
-        t = self.theme
         r = option.rect
         lay = self.layout(m, self.row_width or r.width(), index.model().first_unread)  # type: ignore[attr-defined]
-        painter.save()
+        ratio = painter.device().devicePixelRatioF()
+        key = (bool(option.state & QStyle.StateFlag.State_Selected), r.width(), ratio)
+        picture = lay.pixmaps.get(key)
+        if picture is None:
+            picture = QPixmap(max(1, round(r.width() * ratio)), max(1, round(r.height() * ratio)))
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(Qt.GlobalColor.transparent)
+            row_painter = QPainter(picture)
+            self.paint_row(row_painter, m, lay, r.width(), selected=key[0])
+            row_painter.end()
+            lay.pixmaps[key] = picture
+            self._painted[id(lay)] = lay
+            while len(self._painted) > PAINTED_ROWS:
+                self._painted.popitem(last=False)[1].pixmaps.clear()
+        self._painted.move_to_end(id(lay))
+        painter.drawPixmap(r.topLeft(), picture)
+
+    def paint_row(self, painter: QPainter, m: MessageView, lay: RowLayout, width: int, *, selected: bool) -> None:
+        """Paint one row at the painter's origin."""
+        t = self.theme
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.translate(r.topLeft())
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(QRectF(0, 0, r.width(), lay.height), QColor(t.hover))
+        if selected:
+            painter.fillRect(QRectF(0, 0, width, lay.height), QColor(t.hover))
         if lay.divider:
             painter.setPen(QPen(QColor(t.danger), 1))
-            painter.drawLine(12, 12, r.width() - 60, 12)
+            painter.drawLine(12, 12, width - 60, 12)
             painter.setFont(self._font(10, True))
-            painter.drawText(QRectF(r.width() - 54, 2, 44, 20), Qt.AlignmentFlag.AlignCenter, "NEW")
+            painter.drawText(QRectF(width - 54, 2, 44, 20), Qt.AlignmentFlag.AlignCenter, "NEW")
         top = lay.head_top
         colour = {"agent": t.success, "system": t.accent}.get(m.sender_type, _hashed(m.sender))
         painter.setPen(Qt.PenStyle.NoPen)
@@ -335,7 +365,7 @@ class MessageDelegate(QStyledItemDelegate):
         painter.setPen(QColor(t.text))
         name_font = self._font(13, True)
         painter.setFont(name_font)
-        painter.drawText(QRectF(LEFT, top, r.width(), 20), Qt.AlignmentFlag.AlignVCenter, m.sender)
+        painter.drawText(QRectF(LEFT, top, width, 20), Qt.AlignmentFlag.AlignVCenter, m.sender)
         nx = LEFT + self._fm(13, True).horizontalAdvance(m.sender) + 8
         painter.setFont(self._font(11))
         painter.setPen(QColor(t.faint))
@@ -343,7 +373,7 @@ class MessageDelegate(QStyledItemDelegate):
         tag = {"agent": "  AGENT", "system": "  APP"}.get(m.sender_type, "")
         painter.drawText(QRectF(nx, top, 200, 20), Qt.AlignmentFlag.AlignVCenter, when + tag)
         if m.content_type == "agent_status_update":
-            self._status(painter, m, QRectF(LEFT, top + 22, r.width() - LEFT - 16, 22))
+            self._status(painter, m, QRectF(LEFT, top + 22, width - LEFT - 16, 22))
         if lay.doc is None:
             lay.doc = self._document(self._body(m), lay.text_width)
         painter.translate(LEFT, lay.body_top)
@@ -377,7 +407,6 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setPen(QColor(t.accent))
             painter.drawText(lay.thread_link, Qt.AlignmentFlag.AlignVCenter,
                              f"{m.replies} repl{'y' if m.replies == 1 else 'ies'}  →")
-        painter.restore()
 
     def _status(self, p: QPainter, m: MessageView, rect: QRectF) -> None:
         t = self.theme
