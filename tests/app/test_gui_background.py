@@ -54,7 +54,8 @@ sys.exit(main(["--data-dir", sys.argv[1]]))
 """
 
 
-def test_the_real_window_favours_its_gui_thread_and_exits_cleanly_after_the_preload(demo: Context, data_dir: Path) -> None:
+def test_the_real_window_favours_its_gui_thread_and_exits_cleanly_after_the_preload(demo: Context,
+                                                                                  data_dir: Path) -> None:
     """The real window and exit path: the warm model is freed before the interpreter tears its modules down."""
     from ionflux.app.gui import GUI_SWITCH_INTERVAL_S
 

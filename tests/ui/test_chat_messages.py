@@ -103,14 +103,22 @@ def test_a_plain_line_is_measured_as_its_document_would_be(qtbot: Any) -> None:
             assert fast.doc is None, text  # measured without building a document
 
 
-def test_rows_carry_their_measured_size_and_a_narrower_list_measures_them_again(qtbot: Any) -> None:
+def shown_list(qtbot: Any, width: int, height: int) -> Any:
+    """A message list on screen at ``width`` x ``height``."""
     from ionflux.ui.chat.panel import MessageList
-    from ionflux.ui.qt import Qt
 
     view = MessageList(load_theme("dark"))
     qtbot.addWidget(view)
-    view.resize(600, 400)
+    view.resize(width, height)
     view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def test_rows_carry_their_measured_size_and_a_narrower_list_measures_them_again(qtbot: Any) -> None:
+    from ionflux.ui.qt import Qt
+
+    view = shown_list(qtbot, 600, 400)
     long = row("word " * 60)
     view.show_rows([row("hi"), long])
     size = view.model_.index(1, 0).data(Qt.ItemDataRole.SizeHintRole)
@@ -124,13 +132,7 @@ def test_rows_carry_their_measured_size_and_a_narrower_list_measures_them_again(
 
 def test_a_channel_that_overflows_is_measured_once(qtbot: Any) -> None:
     """The scroll bar appearing does not narrow the rows, so they are not measured again."""
-    from ionflux.ui.chat.panel import MessageList
-
-    view = MessageList(load_theme("dark"))
-    qtbot.addWidget(view)
-    view.resize(420, 300)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_list(qtbot, 420, 300)
     measured: list[Any] = []
     measure = view.model_.measure
     view.model_.measure = lambda m, first: (measured.append(m.id), measure(m, first))[1]
@@ -141,13 +143,7 @@ def test_a_channel_that_overflows_is_measured_once(qtbot: Any) -> None:
 
 
 def test_a_row_is_painted_once_and_again_only_when_it_changes(qtbot: Any) -> None:
-    from ionflux.ui.chat.panel import MessageList
-
-    view = MessageList(load_theme("dark"))
-    qtbot.addWidget(view)
-    view.resize(420, 300)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_list(qtbot, 420, 300)
     painted: list[str] = []
     paint_row = view.delegate.paint_row
     view.delegate.paint_row = lambda p, m, *a, **k: (painted.append(m.text), paint_row(p, m, *a, **k))[1]
