@@ -25,14 +25,6 @@ GUI_SWITCH_INTERVAL_S = 0.001
 MAX_FETCH_BYTES = 20 * 1024 * 1024
 
 
-def _needs_display() -> str | None:
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        if os.environ.get("QT_QPA_PLATFORM", "") not in ("offscreen", "minimal", "vnc", "eglfs", "linuxfb"):
-            return ("no display found (DISPLAY and WAYLAND_DISPLAY are unset); run IONFLUX on a desktop, "
-                    "under `xvfb-run ionflux`, or with QT_QPA_PLATFORM=offscreen")
-    return None
-
-
 def preferred_theme(app: App) -> str:
     """The theme chosen on this device, else the user's profile preference (the demo user prefers dark)."""
     from ionflux.core.settings import THEME_KEY, choose_theme
@@ -96,7 +88,9 @@ def run_gui(app: App) -> int:
     the data model and the store load on a worker meanwhile. A data folder that needs creating
     or migrating is opened first instead, so its errors stay one line.
     """
-    problem = _needs_display()
+    from ionflux.app.display import display_problem
+
+    problem = display_problem()
     if problem:
         raise IonfluxError(problem)
     from ionflux.core.first_view import read_first_view
