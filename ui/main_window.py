@@ -473,8 +473,11 @@ class MainWindow(QMainWindow):
             local = self.services.router.local()
             return f"Local model · {local.model} · {'ready' if local.loaded else 'loads on first use'}"
 
-        self.ops.run(probe, label="", on_success=lambda text: setattr(self, "_model_text", text),
-                     on_failure=lambda exc: setattr(self, "_model_text", "Local model · unavailable"))
+        def show(text: str) -> None:  # at once, not at the next poll
+            self._model_text = text
+            self.status.model.setText(text)
+
+        self.ops.run(probe, label="", on_success=show, on_failure=lambda _exc: show("Local model · unavailable"))
         return self._model_text
 
     def _undo_titles(self) -> None:

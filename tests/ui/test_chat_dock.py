@@ -269,3 +269,14 @@ def test_an_agent_run_streams_its_model_text_into_the_status_message(qtbot: Any,
     assert len(streamed) >= 2 and all(b.startswith(a) for a, b in itertools.pairwise(streamed))
     reply = next(r for r in _rows(window) if r.content_type == "agent_status_update" and not r.local)
     assert reply.text.strip() == streamed[-1].strip()  # the stored reply is what was streamed
+
+
+def test_the_status_bar_shows_the_local_model_once_it_is_loaded(qtbot: Any, window: Any) -> None:
+    window.status._timer.stop()  # one check at a time, by hand: each must show its own answer
+    model = window.services.router.local()
+    model.close()
+    window.status.refresh_model()
+    qtbot.waitUntil(lambda: window.status.model.text().endswith("loads on first use"), timeout=5000)
+    model.load()
+    window.status.refresh_model()
+    qtbot.waitUntil(lambda: window.status.model.text().endswith("ready"), timeout=5000)
