@@ -23,6 +23,9 @@ from ionflux.sync.backend import BackendError, sqlalchemy_url
 PROFILE_KEY = "sync.profile"
 STATE_KEY = "sync.state"
 CONNECT_TIMEOUT_S = 5
+#: A device that drops off the network mid-transaction sends no goodbye; without this its backend
+#: would hold the workspace's push lock until the server's TCP keepalive gives up (hours).
+IDLE_IN_TRANSACTION_MS = 30_000
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,8 @@ def load_state(store: Store) -> dict[str, Any]:
 
 
 def connect_args(user_id: str | None = None) -> dict[str, Any]:
-    """Connection options for libpq: short timeouts (a dead network fails fast) and, for a user, the tenant setting."""
-    options = "-c statement_timeout=60000"
+    """Connection options for libpq: short timeouts (a dead network fails fast, on both ends) and the tenant setting."""
+    options = f"-c statement_timeout=60000 -c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_MS}"
     if user_id:
         options += f" -c ionflux.user_id={user_id}"
     return {"connect_timeout": CONNECT_TIMEOUT_S, "keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,

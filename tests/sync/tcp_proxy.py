@@ -21,6 +21,7 @@ class TcpProxy:
         self._lock = threading.Lock()
         self.refusing = False
         self._budget: int | None = None  # bytes client->server before everything is cut
+        self._silent: set[socket.socket] = set()
 
     def start(self) -> TcpProxy:
         srv = socket.socket()
@@ -45,6 +46,14 @@ class TcpProxy:
     def heal(self) -> None:
         self.refusing = False
         self._budget = None
+
+    def silence(self) -> None:
+        """The connections open now stop carrying anything, both ways, and nobody is told (Wi-Fi gone).
+
+        New connections work as before.
+        """
+        with self._lock:
+            self._silent |= self._conns
 
     def cut_after(self, nbytes: int) -> None:
         """Let ``nbytes`` more bytes through towards the server, then cut (mid-transaction, mid-batch)."""
@@ -86,6 +95,8 @@ class TcpProxy:
                 data = src.recv(65536)
                 if not data:
                     break
+                if src in self._silent:
+                    continue
                 if upstream:
                     with self._lock:
                         if self._budget is not None:
@@ -101,6 +112,12 @@ class TcpProxy:
         except OSError:
             pass
         finally:
+            # shutdown() first: a bare close() does not wake the other pump, blocked in recv() on
+            # the same socket, so the server would never see the client go (and keep its locks).
+            with self._lock:
+                self._silent -= {src, dst}
             for s in (src, dst):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
                 with contextlib.suppress(OSError):
                     s.close()

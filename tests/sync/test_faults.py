@@ -304,3 +304,28 @@ def test_a_push_child_killed_from_outside_loses_nothing_and_the_next_push_finish
     assert _log_count(rig.url, events) == (len(events), len(events))
     rig.b.sync()
     rig.converged()
+
+
+def test_a_device_gone_silent_mid_push_does_not_hold_the_workspace_for_the_others(
+        rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wi-Fi lost inside a push transaction: no FIN reaches PostgreSQL, so the backend must end it itself."""
+    from ionflux.sync import remote
+
+    monkeypatch.setattr(remote, "IDLE_IN_TRANSACTION_MS", 2000)
+    ws = rig.workspace()
+    profile = remote.load_profile(rig.a.store)
+    assert profile is not None
+    engine = remote.user_engine(profile, remote.password_for(profile, rig.a.secrets))
+    conn = engine.connect()
+    try:
+        conn.execute(text("SELECT * FROM ionflux_sync.lock_heads(CAST(:ws AS uuid[]))"), {"ws": [ws]})
+        rig.proxy.silence()  # device a is gone mid-transaction, holding the workspace's push lock
+        page = Pages(rig.b.ctx).create(ws, "Written while a holds the lock")
+        rig.b.sync()  # without the timeout: waits 60 s on the lock, then fails on the statement timeout
+        rig.a.sync()
+        assert Pages(rig.a.ctx).get(page.id).title == "Written while a holds the lock"
+    finally:
+        conn.invalidate()
+        conn.close()
+        engine.dispose()
+    rig.converged()
