@@ -26,6 +26,7 @@ from ionflux.core.models import (
     Workspace,
 )
 from ionflux.core.pages import Pages
+from ionflux.core.profiles import Brands, Creators
 from ionflux.core.prompts import Prompts
 from ionflux.core.settings import CURRENT_USER_KEY
 from ionflux.core.users import Users
@@ -86,8 +87,9 @@ def seed_demo(store_ctx: Context) -> SeedResult:
     def bump(key: str) -> None:
         created[key] = created.get(key, 0) + 1
 
-    if sync_definitions(system):
-        bump("agent_definitions")
+    added = sync_definitions(system)
+    if added:
+        created["agent_definitions"] = added
     users = Users(system)
     user = users.find_by_email(data["user"]["email"])
     if user is None:
@@ -114,6 +116,13 @@ def seed_demo(store_ctx: Context) -> SeedResult:
         if not exists:
             configs.create(ws.id, spec["agent_definition_id"], spec["name"], spec["yaml_config_text"])
             bump("agent_configurations")
+
+    for kind, profiles in (("brands", Brands(ctx)), ("creators", Creators(ctx))):
+        have = {p.name for p in profiles.list(ws.id, include_archived=True)}
+        for spec in data.get(kind, []):
+            if spec["name"] not in have:
+                profiles.create(ws.id, spec["name"], **{k: v for k, v in spec.items() if k != "name"})
+                bump(kind)
 
     prompts = Prompts(ctx)
     for lib_spec in data["prompt_libraries"]:

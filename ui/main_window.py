@@ -342,6 +342,11 @@ class MainWindow(QMainWindow):
         if item.kind == "playbook":
             self.open_playbook(item.id)
             return
+        for i in range(self.tabs.count()):  # opened already: show that tab, not a second one
+            open_view = self.tabs.widget(i)
+            if isinstance(open_view, RecordView) and (open_view.item.kind, open_view.item.id) == (item.kind, item.id):
+                self.tabs.setCurrentWidget(open_view)
+                return
         view = RecordView(item, self.theme, self)
         self.tabs.addTab(view, item.name)
         self.tabs.setCurrentWidget(view)

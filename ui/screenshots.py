@@ -10,7 +10,8 @@ from typing import Any
 
 from ionflux.ui.qt import QApplication, QColor, QFont, QImage, QLinearGradient, QPainter, QPointF, QRectF, Qt
 
-VIEWS = ("01-canvas.png", "02-chat.png", "03-editor.png", "04-palette.png", "05-canvas-light.png", "06-playbook.png")
+VIEWS = ("01-canvas.png", "02-chat.png", "03-editor.png", "04-palette.png", "05-canvas-light.png", "06-playbook.png",
+         "07-brand.png")
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 30.0, what: str = "") -> None:
@@ -175,4 +176,10 @@ def render_views(window: Any, out_dir: Path, copy_config: uuid.UUID, tour_page: 
     shots.append(grab(window, out_dir / VIEWS[5]))
     pane.code.setPlainText(pane.vm.saved_text)
     pane._changed()
+
+    # 7. a brand opened from the sidebar (light theme)
+    brand = window.workspace_vm.library.brands[0]
+    window.open_record(brand)
+    settle(window)
+    shots.append(grab(window, out_dir / VIEWS[6]))
     return shots

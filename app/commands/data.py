@@ -27,7 +27,7 @@ def seed_demo_command(app: App) -> Output:
     result = seed_demo(app.ctx)
     app.reset_user()
     if result.created:
-        made = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in result.created.items())
+        made = ", ".join(_count(n, k.replace("_", " ")) for k, n in result.created.items())
         text = f"Demo Workspace ready ({made}). Sign in as demo@ionflux.ai."
     else:
         text = "Demo Workspace already complete; nothing to add."
@@ -65,3 +65,10 @@ def import_(app: App, file: Path) -> Output:
     ws = import_workspace(app.ctx, doc, source=str(file))
     app.reset_user()
     return Output(f"Imported workspace {ws.name!r}", {"workspace": ws.name, "workspace_id": str(ws.id)})
+
+
+def _count(n: int, plural: str) -> str:
+    """``1 brand``, ``2 brands``, ``1 prompt library`` (the demo's kinds are all regular plurals)."""
+    if n != 1:
+        return f"{n} {plural}"
+    return f"{n} {plural[:-3] + 'y' if plural.endswith('ies') else plural.removesuffix('s')}"

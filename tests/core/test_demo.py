@@ -10,7 +10,7 @@ from ionflux.core.store import Store
 from ionflux.core.users import Users
 
 TABLES = [m.User, m.Workspace, m.AgentDefinition, m.AgentConfiguration, m.PromptLibrary, m.Prompt, m.CanvasPage,
-          m.CanvasBlock, m.ChatChannel, m.ChatMessage, m.Playbook]
+          m.CanvasBlock, m.ChatChannel, m.ChatMessage, m.Playbook, m.Brand, m.Creator]
 
 
 def _counts(store: Store) -> dict[str, int]:
@@ -22,7 +22,8 @@ def test_seed_is_idempotent_and_complete(demo: Context) -> None:
     before = _counts(demo.store)
     assert before == {"users": 1, "workspaces": 1, "agent_definitions": 4, "agent_configurations": 4,
                       "prompt_libraries": 1, "prompts": 1, "canvas_pages": 1, "canvas_blocks": 2,
-                      "chat_channels": 2, "chat_messages": 1, "playbooks": 1}
+                      "chat_channels": 2, "chat_messages": 1, "playbooks": 1,
+                      "brands": 1, "creators": 1}
     assert seed_demo(Context(demo.store)).created == {}
     assert _counts(demo.store) == before
 

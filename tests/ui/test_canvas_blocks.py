@@ -89,6 +89,13 @@ def test_json_tree_collapses_and_expands(qtbot: Any, window: Any, demo: Context)
     _render(window)
 
 
+
+def test_a_collapsed_json_branch_counts_its_children() -> None:
+    from ionflux.ui.canvas.blocks.json_display import summary
+
+    assert [summary(v) for v in ({"a": 1}, {"a": 1, "b": 2}, ["vip"], [1, 2, 3], [], {})] == [
+        "{…} 1 key", "{…} 2 keys", "[…] 1 item", "[…] 3 items", "[]", "{}"]
+
 def test_agent_snippet_runs_and_updates_live(qtbot: Any, window: Any, demo: Context, copy_config: uuid.UUID) -> None:
     snippet = _add(qtbot, window, demo, "agent_snippet", {
         "title_text": "Copy", "agent_configuration_id": str(copy_config),

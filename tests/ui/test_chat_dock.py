@@ -93,6 +93,27 @@ def test_autocomplete_offers_commands_configs_and_input_values(qtbot: Any, windo
     assert {"/run", "/ask", "/page", "/search", "/schedule", "/help"} <= set(labels)
 
 
+
+def test_long_suggestions_are_cut_short_not_scrolled_and_the_rows_fill_the_popup(qtbot: Any) -> None:
+    from ionflux.ui.chat.composer import Composer
+    from ionflux.ui.chat.slash import Completion
+    from ionflux.ui.qt import QWidget
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    host.resize(320, 400)
+    composer = Composer(host, host)
+    composer.setGeometry(10, 350, 300, 30)
+    host.show()
+    qtbot.waitExposed(host)
+    name = "EcoThreads Boutique - Sales Sentinel Configuration for the autumn launch"
+    composer.popup.show_items([Completion(n, n, "agent", 0) for n in (name, "B", "C", "D", "E")], composer)
+    popup = composer.popup
+    assert not popup.horizontalScrollBar().isVisible()
+    assert popup.item(0).toolTip() == f"{name} · agent"  # the whole name, on hover
+    last = popup.visualItemRect(popup.item(4))
+    assert 0 <= popup.viewport().height() - last.bottom() < last.height() / 2  # no blank band below the rows
+
 def test_help_lists_the_slash_commands(qtbot: Any, window: Any) -> None:
     _type(qtbot, window, "/help")
     qtbot.waitUntil(lambda: any("Slash commands" in r.text for r in _rows(window)), timeout=3000)

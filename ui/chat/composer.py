@@ -5,9 +5,50 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ionflux.ui.chat.slash import Completion
-from ionflux.ui.qt import QKeyEvent, QLineEdit, QListWidget, QListWidgetItem, QPoint, Qt, QWidget, Signal
+from ionflux.ui.qt import (
+    QKeyEvent,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QModelIndex,
+    QPainter,
+    QPalette,
+    QPersistentModelIndex,
+    QPoint,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    Qt,
+    QWidget,
+    Signal,
+)
 
 Provider = Callable[[str, int], list[Completion]]
+HintRole = Qt.ItemDataRole.UserRole + 1
+
+
+class CompletionDelegate(QStyledItemDelegate):
+    """A suggestion: its label on the left, cut short with "…" when long; its hint, quieter, on the right."""
+
+    def paint(self, p: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        label, hint = index.data(Qt.ItemDataRole.DisplayRole), index.data(HintRole) or ""
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else None
+        if style is not None:
+            style.drawControl(style.ControlElement.CE_ItemViewItem, opt, p, opt.widget)  # background, selection
+        rect = option.rect.adjusted(10, 0, -10, 0)
+        fm = option.fontMetrics
+        hint_w = min(fm.horizontalAdvance(hint), rect.width() // 2) if hint else 0
+        p.save()
+        p.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+        p.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                   fm.elidedText(hint, Qt.TextElideMode.ElideRight, hint_w))
+        p.setPen(option.palette.color(QPalette.ColorRole.Text))
+        room = rect.width() - (hint_w + 16 if hint else 0)
+        p.drawText(rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   fm.elidedText(label, Qt.TextElideMode.ElideRight, room))
+        p.restore()
 
 
 class CompletionPopup(QListWidget):
@@ -18,6 +59,8 @@ class CompletionPopup(QListWidget):
         self.setObjectName("Palette")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setItemDelegate(CompletionDelegate(self))
         self.items: list[Completion] = []
         self.hide()
 
@@ -25,11 +68,13 @@ class CompletionPopup(QListWidget):
         self.items = items
         self.clear()
         for c in items:
-            item = QListWidgetItem(f"{c.label}    {c.hint}")
+            item = QListWidgetItem(c.label)
+            item.setData(HintRole, c.hint)
+            item.setToolTip(f"{c.label} · {c.hint}" if c.hint else c.label)
             self.addItem(item)
         self.setCurrentRow(0)
         rows = min(8, len(items))
-        height = rows * 30 + 8
+        height = rows * max(self.sizeHintForRow(0), 1) + 2 * self.frameWidth() + 4
         width = anchor.width()
         top_left = anchor.mapTo(self.parentWidget(), QPoint(0, 0))
         self.setGeometry(top_left.x(), top_left.y() - height - 4, width, height)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ionflux.ui.chat.emoji import reaction_label
 from ionflux.ui.chat.model import MessageView
 from ionflux.ui.qt import (
     QColor,
@@ -287,7 +288,7 @@ class MessageDelegate(QStyledItemDelegate):
         if m.reactions:
             y += 6
             for emoji, count, _mine in m.reactions:
-                w = fm.horizontalAdvance(f"{emoji} {count}") + 18
+                w = fm.horizontalAdvance(f"{reaction_label(emoji)} {count}") + 18
                 lay.chips.append((QRectF(x, y, w, 24), emoji))
                 x += w + 6
         if not m.local:
@@ -395,7 +396,7 @@ class MessageDelegate(QStyledItemDelegate):
             painter.setBrush(QColor(t.accent_soft if mine else t.raised))
             painter.drawRoundedRect(rect, 12, 12)
             painter.setPen(QColor(t.text))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{emoji} {count}")
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{reaction_label(emoji)} {count}")
         if lay.add_chip is not None:
             painter.setPen(QPen(QColor(t.border), 1))
             painter.setBrush(Qt.BrushStyle.NoBrush)

@@ -297,7 +297,7 @@ class ChatViewModel:
         if channel_id is None:
             return
         me = self._names.get(self.services.user_id, "you") if self.services.user_id else "you"
-        label = "✅ Approved" if choice == "approved" else "✖ Rejected"
+        label = "✓ Approved" if choice == "approved" else "✖ Rejected"
         body = {"json_payload": {DECISION_KEY: {"message_id": str(message_id), "choice": choice}},
                 "text_body": f"{label} by {me}"}
         self.ops.write(lambda: self.services.chat.post(channel_id, body, content_type="json_data",

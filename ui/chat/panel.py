@@ -6,6 +6,7 @@ import uuid
 from typing import Any
 
 from ionflux.ui.chat.composer import Composer
+from ionflux.ui.chat.emoji import reaction_label
 from ionflux.ui.chat.messages import QUICK_REACTIONS, MessageDelegate, MessageListModel, MessageRole
 from ionflux.ui.chat.model import ChannelItem, ChatViewModel, MessageView
 from ionflux.ui.qt import (
@@ -172,6 +173,9 @@ class ChatPanel(QWidget):
         header.setObjectName("ChatHeader")
         self.channel_box = QComboBox(header)
         self.channel_box.setToolTip("Switch channel")
+        # Channels arrive after the first show, so the default (sized once, on show) would clip them.
+        self.channel_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.channel_box.setMaximumWidth(220)
         self.channel_box.activated.connect(self._channel_chosen)
         self.title = QLabel("", header)
         self.title.setObjectName("ChannelTitle")
@@ -281,7 +285,7 @@ class ChatPanel(QWidget):
     def _offer_reactions(self, message_id: uuid.UUID) -> None:
         menu = QMenu(self)
         for emoji in QUICK_REACTIONS:
-            menu.addAction(emoji, lambda e=emoji: self.vm.react(message_id, e))
+            menu.addAction(reaction_label(emoji), lambda e=emoji: self.vm.react(message_id, e))
         menu.popup(self.cursor().pos())
 
     def _message_menu(self, m: MessageView) -> None:
@@ -291,7 +295,7 @@ class ChatPanel(QWidget):
         menu.addAction("Reply in thread", lambda: self.vm.open_thread(m.id))
         react = menu.addMenu("React")
         for emoji in QUICK_REACTIONS:
-            react.addAction(emoji, lambda e=emoji: self.vm.react(m.id, e))
+            react.addAction(reaction_label(emoji), lambda e=emoji: self.vm.react(m.id, e))
         if m.content_type == "interactive_proposal" and not m.decision:
             menu.addAction("Approve", lambda: self.vm.decide(m.id, "approved"))
             menu.addAction("Reject", lambda: self.vm.decide(m.id, "rejected"))

@@ -120,7 +120,7 @@ def complete(text: str, cursor: int, registry: CommandRegistry, agents: list[str
     if not tokens or (len(tokens) == 1 and not ends_with_space):
         typed = tokens[0].lower() if tokens else ""
         start = len(head) + 1
-        return [Completion(quote(a) + " ", a, "agent configuration", start)
+        return [Completion(quote(a) + " ", a, "agent", start)
                 for a in agents if a.lower().startswith(typed) or typed in a.lower()][:12]
     if head != "/run" or inputs_of is None:
         return []

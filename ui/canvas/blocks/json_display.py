@@ -29,9 +29,9 @@ class Row:
 
 def summary(value: Any) -> str:
     if isinstance(value, dict):
-        return f"{{…}} {len(value)} keys" if value else "{}"
+        return f"{{…}} {len(value)} key{'s' if len(value) != 1 else ''}" if value else "{}"
     if isinstance(value, list):
-        return f"[…] {len(value)} items" if value else "[]"
+        return f"[…] {len(value)} item{'s' if len(value) != 1 else ''}" if value else "[]"
     return json.dumps(value, ensure_ascii=False)
 
 
