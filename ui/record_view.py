@@ -52,7 +52,8 @@ def label(key: str) -> str:
     for suffix in ("_json", "_array", "_text"):
         key = key.removesuffix(suffix)
     words = [_WORDS.get(w, w) for w in key.split("_") if w]
-    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else key
+    text = re.sub(r"(\d) (?=\d)", "\\1–", " ".join(words))  # age_18_24 -> Age 18–24
+    return text[:1].upper() + text[1:] if text else key
 
 
 def _scalar(value: Any) -> bool:
@@ -75,12 +76,25 @@ def value_html(value: Any, t: Theme) -> str:
     if isinstance(value, list) and all(_scalar(v) for v in value):
         joiner = "&nbsp;&nbsp;&nbsp;" if any(isinstance(v, str) and _HEX.fullmatch(v) for v in value) else ", "
         return joiner.join(value_html(v, t) for v in value)
+    if isinstance(value, list) and value and all(isinstance(r, dict) and all(_scalar(v) for v in r.values())
+                                                 for r in value):
+        return _grid(value, t)
     if isinstance(value, dict) and value:
         rows = "".join(f"<tr><td style='color:{t.muted}; padding:2px 18px 2px 0'>{html.escape(label(k))}</td>"
                        f"<td style='padding:2px 0'>{value_html(v, t)}</td></tr>" for k, v in value.items())
         return f"<table cellspacing='0' cellpadding='0'>{rows}</table>"
     text = json.dumps(value, ensure_ascii=False, indent=2, default=str)
     return f"<pre style='color:{t.text}'>{html.escape(text)}</pre>"
+
+
+def _grid(rows: list[dict[str, Any]], t: Theme) -> str:
+    """Records of one shape (a prompt's variables) as a table with a header row."""
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    cell = "padding:3px 18px 3px 0"
+    head = "".join(f"<td style='color:{t.muted}; {cell}'>{html.escape(label(k))}</td>" for k in keys)
+    body = "".join("<tr>" + "".join(f"<td style='{cell}'>{value_html(r.get(k), t) if k in r else ''}</td>"
+                                    for k in keys) + "</tr>" for r in rows)
+    return f"<table cellspacing='0' cellpadding='0'><tr>{head}</tr>{body}</table>"
 
 
 def record_html(item: LibraryItem, t: Theme) -> str:

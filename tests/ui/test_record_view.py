@@ -21,13 +21,16 @@ def test_values_take_the_shape_a_person_would_write() -> None:
     assert value_html({"store_url": "x", "vip": True}, THEME).count("<tr>") == 2
     assert ">Store URL<" in value_html({"store_url": "x"}, THEME)
     assert value_html("<b>raw</b>\nline", THEME) == "&lt;b&gt;raw&lt;/b&gt;<br>line"  # text is never markup
-    assert value_html([{"step_id": "a"}], THEME).startswith("<pre")  # no simpler shape: JSON
+    variables = value_html([{"name": "product", "is_required": True}, {"name": "tone"}], THEME)
+    assert variables.count("<tr>") == 3 and ">Is required<" in variables  # records of one shape: a table
+    assert value_html([{"step_id": "a", "action_config_json": {"tag": "x"}}], THEME).startswith("<pre")  # JSON
 
 
 def test_labels_read_as_words() -> None:
     assert label("access_token_secret_ref") == "Access token secret reference"
     assert label("target_audience_description_text") == "Audience"
     assert label("cart_value_gt") == "Cart value >"
+    assert label("age_18_24") == "Age 18–24"
 
 
 def test_a_record_puts_its_words_before_its_settings_and_hides_bookkeeping() -> None:
