@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select, true
 
 from ionflux.core import validation as v
 from ionflux.core.context import Context
@@ -95,6 +95,7 @@ class _Profiles:
         values = self._fields({"name": name, **fields})
         with self.ctx.write() as uow:
             require_member(uow.session, workspace_id, self.ctx.user_id)
+            self._check_name_free(uow.session, workspace_id, values["name"], None)
             obj = uow.add(self.model(workspace_id=workspace_id, **values))
         return obj
 
@@ -102,9 +103,20 @@ class _Profiles:
         values = self._fields(fields)
         with self.ctx.write() as uow:
             obj = self._get(uow.session, profile_id)
+            if "name" in values:
+                self._check_name_free(uow.session, obj.workspace_id, values["name"], obj.id)
             for key, value in values.items():
                 setattr(obj, key, value)
         return obj
+
+    def _check_name_free(self, session: Any, workspace_id: uuid.UUID, name: str, own_id: uuid.UUID | None) -> None:
+        """Agents find a brand or creator by its name, so two of one kind may not share one in a workspace."""
+        taken = session.scalar(select(self.model.id).where(
+            self.model.workspace_id == workspace_id, func.lower(self.model.name) == name.lower(),
+            self.model.id != own_id if own_id is not None else true()))
+        if taken is not None:
+            raise ValidationError(f"a {self.label} named {name!r} already exists in this workspace",
+                                  where=f"{self.label}.name")
 
     def archive(self, profile_id: uuid.UUID) -> Any:
         return self.update(profile_id, status=ProfileStatus.ARCHIVED)

@@ -123,7 +123,8 @@ def test_round_trip_of_random_workspaces_is_identical(demo: Context, demo_ws: uu
         root = root or msg.id
         for r in reacts:
             chat.react(msg.id, r)
-    Brands(demo).create(demo_ws, brand, mood_board_urls_array=["https://x.example/a"])
+    unique = f"{uuid.uuid4().hex[:8]} {brand}"[:200]  # examples share the workspace; brand names are unique in it
+    Brands(demo).create(demo_ws, unique, mood_board_urls_array=["https://x.example/a"])
     cfg = AgentConfigs(demo).list(demo_ws)[0]
     run = RunLogs(demo).start(cfg.id, "manual_ui", {"t": texts})
     RunLogs(demo).move(run.run_id, "running")

@@ -33,7 +33,9 @@ CAMPAIGN = {"name": "denim-launch", "product_name": "Recycled Denim Jacket",
 @pytest.fixture
 def shop(demo: Context, demo_ws: uuid.UUID, no_demo_shop: None) -> None:
     """Six customers: two mailable (one new, one loyal), the others each skipped for a different reason."""
-    Brands(demo).create(demo_ws, "EcoThreads Boutique", brand_voice_guidelines_text=VOICE)
+    brands = Brands(demo)
+    eco = next(b for b in brands.list(demo_ws) if b.name == "EcoThreads Boutique")  # the demo's brand
+    brands.update(eco.id, brand_voice_guidelines_text=VOICE)
     commerce, now = Commerce(demo), utcnow()
     people = [(1, "new@example.com", {}), (2, "loyal@example.com", {"tz": "Europe/Lisbon"}),
               (3, "gone@example.com", {"consent": "unsubscribed"}),

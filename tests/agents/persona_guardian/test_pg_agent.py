@@ -33,7 +33,9 @@ def make_config(demo: Context, demo_ws: uuid.UUID, persona: str = "EcoThreads Bo
 
 @pytest.fixture
 def brand(demo: Context, demo_ws: uuid.UUID) -> None:
-    Brands(demo).create(demo_ws, "EcoThreads Boutique", brand_voice_guidelines_text=MAYA["guidelines"])
+    brands = Brands(demo)
+    eco = next(b for b in brands.list(demo_ws) if b.name == "EcoThreads Boutique")  # the demo's brand
+    brands.update(eco.id, brand_voice_guidelines_text=MAYA["guidelines"])
 
 
 @pytest.fixture
