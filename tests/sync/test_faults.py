@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
@@ -206,15 +207,22 @@ def test_redelivered_and_reordered_kafka_records_apply_once(rig: Rig) -> None:
     rig.converged()
 
 
-def test_a_large_backlog_is_pushed_from_a_child_process_with_the_same_guarantees(
-        rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
+
+def _backlog(rig: Rig, caplog: pytest.LogCaptureFixture, prefix: str, count: int,
+             batch_size: int) -> tuple[Any, list[str]]:
+    """``count`` messages waiting on device a, and a session that pushes them from a child process."""
     chan = Chat(rig.a.ctx).channels(rig.workspace())[0]
-    Chat(rig.a.ctx).post_many(chan.id, [f"bulk {i}" for i in range(1200)])
+    Chat(rig.a.ctx).post_many(chan.id, [f"{prefix} {i}" for i in range(count)])
     events = [str(e.event_id) for e in outbox(rig.a.store, unsent_only=True)]
     session = rig.a.session()
     session.pusher.bulk_threshold = 100
-    session.pusher.batch_size = 500
+    session.pusher.batch_size = batch_size
     caplog.set_level(logging.INFO, logger="ionflux.sync.push_process")
+    return session, events
+
+def test_a_large_backlog_is_pushed_from_a_child_process_with_the_same_guarantees(
+        rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
+    session, events = _backlog(rig, caplog, "bulk", 1200, batch_size=500)
     try:
         rig.proxy.cut()  # PostgreSQL unreachable: the child says so, the worker's offline path takes it
         with pytest.raises(BackendUnavailableError):
@@ -270,13 +278,7 @@ def test_a_push_child_killed_from_outside_loses_nothing_and_the_next_push_finish
 
     from ionflux.core.errors import IonfluxError
 
-    chan = Chat(rig.a.ctx).channels(rig.workspace())[0]
-    Chat(rig.a.ctx).post_many(chan.id, [f"killed {i}" for i in range(6000)])
-    events = [str(e.event_id) for e in outbox(rig.a.store, unsent_only=True)]
-    session = rig.a.session()
-    session.pusher.bulk_threshold = 100
-    session.pusher.batch_size = 200
-    caplog.set_level(logging.INFO, logger="ionflux.sync.push_process")
+    session, events = _backlog(rig, caplog, "killed", 6000, batch_size=200)
     failure: list[BaseException] = []
 
     def push() -> None:
