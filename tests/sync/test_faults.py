@@ -220,6 +220,15 @@ def _backlog(rig: Rig, caplog: pytest.LogCaptureFixture, prefix: str, count: int
     caplog.set_level(logging.INFO, logger="ionflux.sync.push_process")
     return session, events
 
+
+def _the_rest_goes_once(rig: Rig, events: list[str]) -> None:
+    """The next sync pushes what an interrupted child push had not marked sent, each event once."""
+    rig.a.sync()
+    assert rig.a.store.pending_outbox_count() == 0
+    assert _log_count(rig.url, events) == (len(events), len(events))
+    rig.b.sync()
+    rig.converged()
+
 def test_a_large_backlog_is_pushed_from_a_child_process_with_the_same_guarantees(
         rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
     session, events = _backlog(rig, caplog, "bulk", 1200, batch_size=500)
@@ -263,11 +272,7 @@ def test_stopping_the_worker_ends_a_child_push_and_the_next_push_finishes_it(
     worker.stop()
     assert not thread.is_alive()  # not left waiting for the child
     assert load_state(rig.a.store).get("last_error") is None  # an interrupted push is not a failure
-    rig.a.sync()  # whatever the child had not marked sent goes now, once
-    assert rig.a.store.pending_outbox_count() == 0
-    assert _log_count(rig.url, events) == (len(events), len(events))
-    rig.b.sync()
-    rig.converged()
+    _the_rest_goes_once(rig, events)
 
 
 def test_a_push_child_killed_from_outside_loses_nothing_and_the_next_push_finishes_it(
@@ -301,11 +306,7 @@ def test_a_push_child_killed_from_outside_loses_nothing_and_the_next_push_finish
     assert 0 < left < len(events), "the kill should land half-way through the push"
     assert len(failure) == 1 and isinstance(failure[0], IonfluxError)
     assert "push process stopped (exit code -9)" in str(failure[0])
-    rig.a.sync()  # what the child had not marked sent goes now, once
-    assert rig.a.store.pending_outbox_count() == 0
-    assert _log_count(rig.url, events) == (len(events), len(events))
-    rig.b.sync()
-    rig.converged()
+    _the_rest_goes_once(rig, events)
 
 
 def test_a_device_gone_silent_mid_push_does_not_hold_the_workspace_for_the_others(
