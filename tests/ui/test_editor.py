@@ -46,6 +46,20 @@ def test_a_yaml_error_shows_its_marker(qtbot: Any, window: Any, copy_config: uui
     qtbot.waitUntil(lambda: not pane.code.problem_lines, timeout=3000)
 
 
+def test_each_line_number_sits_beside_its_line(qtbot: Any, window: Any, copy_config: uuid.UUID) -> None:
+    """The last, empty line too: its number used to drift down by the document's bottom margin."""
+    pane = _open(qtbot, window, copy_config)
+    code = pane.code
+    code.setPlainText("inputs:\n  brief: spring sale\n  tone: loud\n")
+    code.show()
+    qtbot.waitUntil(code.isVisible, timeout=3000)
+    lines = list(code.visible_lines(code.viewport().height()))
+    assert [line for line, _ in lines] == [1, 2, 3, 4]
+    for line, top in lines:
+        cursor = QTextCursor(code.document().findBlockByNumber(line - 1))
+        assert abs(code.cursorRect(cursor).top() - top) <= 1, line
+
+
 def test_broken_yaml_is_located_too(qtbot: Any, window: Any, copy_config: uuid.UUID) -> None:
     pane = _open(qtbot, window, copy_config)
     pane.code.setPlainText("inputs:\n  brief: [unclosed\n")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from ionflux.ui.editor.completion import Suggestion
 from ionflux.ui.qt import (
@@ -128,28 +128,30 @@ class CodeEditor(QPlainTextEdit):
         cr = self.contentsRect()
         self.gutter.setGeometry(QRect(cr.left(), cr.top(), self.gutter_width(), cr.height()))
 
+    def visible_lines(self, bottom: float) -> Iterator[tuple[int, float]]:
+        """(1-based line, top in viewport coordinates) of each shown line down to ``bottom``."""
+        block = self.firstVisibleBlock()
+        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
+        while block.isValid() and top <= bottom:
+            if block.isVisible():
+                yield block.blockNumber() + 1, top
+            top += self.blockBoundingRect(block).height()  # this block's own height, then the next
+            block = block.next()
+
     def paint_gutter(self, gutter: QWidget, event: QPaintEvent) -> None:
         t = self.theme
         p = QPainter(gutter)
         p.fillRect(event.rect(), QColor(t.panel))
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        block = self.firstVisibleBlock()
-        number = block.blockNumber()
-        top = self.blockBoundingGeometry(block).translated(self.contentOffset()).top()
         height = self.fontMetrics().height()
-        current = self.textCursor().blockNumber()
-        while block.isValid() and top <= event.rect().bottom():
-            if block.isVisible():
-                line = number + 1
-                if line in self.problem_lines:
-                    p.setPen(Qt.PenStyle.NoPen)
-                    p.setBrush(QColor(t.danger))
-                    p.drawEllipse(QRectF(5, top + height / 2 - 4, 8, 8))
-                p.setPen(QColor(t.text if number == current else t.faint))
-                p.drawText(QRectF(0, top, gutter.width() - 6, height), Qt.AlignmentFlag.AlignRight, str(line))
-            block = block.next()
-            top += self.blockBoundingRect(block).height() if block.isValid() else height
-            number += 1
+        current = self.textCursor().blockNumber() + 1
+        for line, top in self.visible_lines(event.rect().bottom()):
+            if line in self.problem_lines:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QColor(t.danger))
+                p.drawEllipse(QRectF(5, top + height / 2 - 4, 8, 8))
+            p.setPen(QColor(t.text if line == current else t.faint))
+            p.drawText(QRectF(0, top, gutter.width() - 6, height), Qt.AlignmentFlag.AlignRight, str(line))
         p.end()
 
     def set_problems(self, problems: dict[int, str]) -> None:
