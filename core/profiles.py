@@ -1,4 +1,4 @@
-"""Brands and creators of a workspace: create, edit, archive, list."""
+"""Brands and creators of a workspace: create, edit (also as YAML, with located errors), archive, list."""
 
 from __future__ import annotations
 
@@ -10,15 +10,24 @@ from sqlalchemy import func, select, true
 
 from ionflux.core import validation as v
 from ionflux.core.context import Context
-from ionflux.core.errors import NotFoundError, ValidationError
+from ionflux.core.errors import NotFoundError, SecretError, ValidationError
 from ionflux.core.models import Brand, Creator, ProfileStatus
 from ionflux.core.secrets import check_no_raw_secrets
 from ionflux.core.workspaces import require_member
+from ionflux.core.yamltext import key_positions, load_yaml, locate
 
 P = TypeVar("P", Brand, Creator)
 
 _LONG_TEXT = 20_000
 _JSON_LIMIT = 64_000
+
+#: The editable fields, in the order their YAML form lists them.
+BRAND_YAML_FIELDS = ("name", "industry", "description_text", "target_audience_description_text",
+                     "brand_voice_guidelines_text", "visual_identity_assets_json", "mood_board_urls_array",
+                     "shopify_integration_details_json", "tiktok_integration_details_json",
+                     "persona_guardian_namespace_id", "status")
+CREATOR_YAML_FIELDS = ("name", "bio_text", "niche_tags_array", "portfolio_links_array", "audience_demographics_json",
+                       "tiktok_integration_details_json", "persona_guardian_namespace_id", "status")
 
 
 def _brand_fields(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,6 +93,7 @@ def _creator_fields(data: Mapping[str, Any]) -> dict[str, Any]:
 class _Profiles:
     model: type[Brand] | type[Creator]
     label: str
+    yaml_fields: tuple[str, ...]
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -118,6 +128,55 @@ class _Profiles:
             raise ValidationError(f"a {self.label} named {name!r} already exists in this workspace",
                                   where=f"{self.label}.name")
 
+    # -- the YAML form ------------------------------------------------------------------------
+
+    def to_yaml(self, obj: Any) -> str:
+        """A brand's or creator's editable fields as YAML (what the window's editor shows)."""
+        import yaml
+
+        doc = {k: getattr(obj, k) for k in self.yaml_fields}
+        for key, value in doc.items():  # an empty list or mapping reads as what to fill in, unlike null
+            if value is None and key.endswith(("_array", "_json")):
+                doc[key] = [] if key.endswith("_array") else {}
+        doc["status"] = obj.status.value
+        return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110)
+
+    def parse_yaml(self, text: str, source: str | None = None) -> dict[str, Any]:
+        """Check a YAML form: every error names ``source:line:column`` and the field.
+
+        A field left out is cleared (but ``status``, which is kept).
+        """
+        source = source or f"{self.label}.yaml"
+        doc = load_yaml(text, source)
+        if not isinstance(doc, Mapping):
+            raise ValidationError(f"a {self.label} must be a mapping of {', '.join(self.yaml_fields[:3])}...",
+                                  where=f"{source}:1:1")
+        try:
+            unknown = sorted(set(map(str, doc)) - set(self.yaml_fields))
+            if unknown:
+                raise ValidationError(f"unknown field (expected one of {', '.join(self.yaml_fields)})",
+                                      where=f"{self.label}.{unknown[0]}")
+            wanted = {k: doc.get(k) for k in self.yaml_fields if k != "status" or "status" in doc}
+            return self._fields(wanted)
+        except (ValidationError, SecretError) as exc:
+            raise self._located(exc, text, source) from None
+
+    def save_yaml(self, profile_id: uuid.UUID, text: str, source: str | None = None) -> Any:
+        """Apply a YAML form; an invalid text (or a name another one has) changes nothing."""
+        source = source or f"{self.label}.yaml"
+        values = self.parse_yaml(text, source)
+        try:
+            return self.update(profile_id, **values)
+        except ValidationError as exc:
+            raise self._located(exc, text, source) from None
+
+    def _located(self, exc: ValidationError | SecretError, text: str, source: str) -> ValidationError | SecretError:
+        field = (exc.where or "").removeprefix(f"{self.label}.")
+        path = tuple(p for p in field.replace("[", ".").replace("]", "").split(".") if p)
+        line, column = locate(key_positions(text), path)
+        return type(exc)(f"{field}: {exc.message}" if field else exc.message,
+                         where=f"{source}:{line or 1}:{column or 1}")
+
     def archive(self, profile_id: uuid.UUID) -> Any:
         return self.update(profile_id, status=ProfileStatus.ARCHIVED)
 
@@ -127,6 +186,16 @@ class _Profiles:
             if not include_archived:
                 q = q.where(self.model.status == ProfileStatus.ACTIVE)
             return list(s.scalars(q))
+
+    def find(self, workspace_id: uuid.UUID, name: str) -> Any:
+        """The one called ``name`` (any case) in the workspace, archived ones included."""
+        with self.ctx.store.read() as s:
+            require_member(s, workspace_id, self.ctx.user_id)
+            obj = s.scalar(select(self.model).where(self.model.workspace_id == workspace_id,
+                                                    func.lower(self.model.name) == name.strip().lower()))
+        if obj is None:
+            raise NotFoundError(f"no {self.label} named {name!r}", where=self.label)
+        return obj
 
     def get(self, profile_id: uuid.UUID) -> Any:
         with self.ctx.store.read() as s:
@@ -145,6 +214,7 @@ class Brands(_Profiles):
 
     model = Brand
     label = "brand"
+    yaml_fields = BRAND_YAML_FIELDS
 
     def _fields(self, data: Mapping[str, Any]) -> dict[str, Any]:
         return _brand_fields(data)
@@ -155,6 +225,7 @@ class Creators(_Profiles):
 
     model = Creator
     label = "creator"
+    yaml_fields = CREATOR_YAML_FIELDS
 
     def _fields(self, data: Mapping[str, Any]) -> dict[str, Any]:
         return _creator_fields(data)

@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         wvm.pages_changed.connect(self._pages_changed)
         wvm.agents_changed.connect(self._agents_changed)
         wvm.library_changed.connect(self.sidebar.set_library)
+        wvm.library_changed.connect(self._refresh_records)
         self.sidebar.workspace_chosen.connect(wvm.load)
         self.sidebar.page_chosen.connect(self.open_page)
         self.sidebar.page_tree.page_moved.connect(wvm.reorder_page)
@@ -322,6 +323,13 @@ class MainWindow(QMainWindow):
 
         return self._open_yaml(playbook_id, lambda: PlaybookEditorViewModel(self.services, self.ops, playbook_id), "⇶")
 
+    def open_profile(self, kind: str, profile_id: uuid.UUID) -> EditorPane:
+        """Open (or show) a brand's or creator's YAML editor in a tab."""
+        from ionflux.ui.editor.profile_model import ProfileEditorViewModel
+
+        return self._open_yaml(profile_id, lambda: ProfileEditorViewModel(self.services, self.ops, kind, profile_id),
+                               "✎")
+
     def _open_yaml(self, key: uuid.UUID, make_vm: Any, icon: str) -> EditorPane:
         pane = self.editors.get(key)
         if pane is None:
@@ -332,6 +340,7 @@ class MainWindow(QMainWindow):
             pane.run_requested.connect(self.run_from_editor)
             pane.message.connect(lambda text, kind: self.notifier.info(text, "", kind))
             vm.loaded.connect(lambda name, *_: self.tabs.setTabText(self.tabs.indexOf(pane), f"{icon} {name}"))
+            vm.saved.connect(lambda ok, _m: ok and self.tabs.setTabText(self.tabs.indexOf(pane), f"{icon} {vm.name}"))
             self.editors[key] = pane
             self.tabs.addTab(pane, f"{icon} …")
             vm.load()
@@ -348,8 +357,20 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentWidget(open_view)
                 return
         view = RecordView(item, self.theme, self)
+        view.edit_requested.connect(lambda it: self.open_profile(it.kind, it.id))
         self.tabs.addTab(view, item.name)
         self.tabs.setCurrentWidget(view)
+
+    def _refresh_records(self, library: Any) -> None:
+        """Open record pages show their item as it is now (edited here, or synced in)."""
+        items = {(i.kind, i.id): i for group in (library.brands, library.creators, library.prompts) for i in group}
+        for index in range(self.tabs.count()):
+            view = self.tabs.widget(index)
+            if isinstance(view, RecordView):
+                item = items.get((view.item.kind, view.item.id))
+                if item is not None:
+                    view.set_item(item)
+                    self.tabs.setTabText(index, item.name)
 
     def _close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)

@@ -1,4 +1,4 @@
-"""A read-only page for a brand, creator, playbook or prompt opened from the sidebar.
+"""The page of a brand, creator or prompt opened from the sidebar (brands and creators: with Edit).
 
 Fields are shown as a person would write them down, not as stored: colours as swatches, links
 as links, lists inline, nested settings as small tables; raw JSON only for what has no simpler
@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from ionflux.ui.qt import QFrame, QTextBrowser, QWidget
+from ionflux.ui.qt import QDesktopServices, QFrame, QKeySequence, QShortcut, Qt, QTextBrowser, QUrl, QWidget, Signal
 from ionflux.ui.theme import Theme
 from ionflux.ui.workspace_vm import LibraryItem
 
@@ -31,18 +31,47 @@ _ORDER = ("description_text", "industry", "bio_text", "niche_tags_array", "targe
 _HIDDEN = ("name", "status", "version")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _WORDS = {"url": "URL", "id": "ID", "ref": "reference", "gt": ">", "lt": "<"}
+#: Kinds edited in the window (as YAML); prompts are edited through their library.
+EDITABLE = ("brand", "creator")
+EDIT_URL = "ionflux:edit"
 
 
 class RecordView(QTextBrowser):
-    """Shows one library item's fields."""
+    """Shows one library item's fields.
+
+    Signals:
+        edit_requested(LibraryItem): the user asked to edit it (the Edit link, or Ctrl+E).
+    """
+
+    edit_requested = Signal(object)
 
     def __init__(self, item: LibraryItem, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.item = item
+        self.item, self.theme = item, theme
         self.setObjectName("RecordView")
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setOpenExternalLinks(True)
+        self.setOpenLinks(False)  # the Edit link is ours; the rest open in the browser
+        self.anchorClicked.connect(self._clicked)
+        if item.kind in EDITABLE:
+            edit = QShortcut(QKeySequence("Ctrl+E"), self)
+            edit.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            edit.activated.connect(lambda: self.edit_requested.emit(self.item))
         self.setHtml(record_html(item, theme))
+
+    def set_item(self, item: LibraryItem) -> None:
+        """Show the item as it is now (it was edited or synced), keeping the scroll position."""
+        if item == self.item and item.fields == self.item.fields:
+            return
+        self.item = item
+        scroll = self.verticalScrollBar().value()
+        self.setHtml(record_html(item, self.theme))
+        self.verticalScrollBar().setValue(scroll)
+
+    def _clicked(self, url: QUrl) -> None:
+        if url.toString() == EDIT_URL:
+            self.edit_requested.emit(self.item)
+        else:
+            QDesktopServices.openUrl(url)
 
 
 def label(key: str) -> str:
@@ -100,7 +129,9 @@ def _grid(rows: list[dict[str, Any]], t: Theme) -> str:
 def record_html(item: LibraryItem, t: Theme) -> str:
     keys = sorted((k for k in item.fields if k not in _HIDDEN),
                   key=lambda k: _ORDER.index(k) if k in _ORDER else len(_ORDER))
-    parts = [f"<p style='color:{t.muted}; font-size:11px; letter-spacing:1px; margin:0'>{item.kind.upper()}</p>",
+    edit = (f"&nbsp;&nbsp;·&nbsp;&nbsp;<a href='{EDIT_URL}' style='color:{t.accent}; text-decoration:none'>"
+            f"EDIT</a> <span style='color:{t.faint}'>CTRL+E</span>" if item.kind in EDITABLE else "")
+    parts = [f"<p style='color:{t.muted}; font-size:11px; letter-spacing:1px; margin:0'>{item.kind.upper()}{edit}</p>",
              f"<h1 style='margin:4px 0 2px 0'>{html.escape(item.name)}</h1>",
              f"<p style='color:{t.muted}; margin:0 0 14px 0'>{html.escape(item.subtitle)}</p>"]
     for key in keys:

@@ -1,4 +1,4 @@
-"""Offscreen renders of the main views for review: canvas, chat (thread and agent run), YAML editor, palette."""
+"""Offscreen renders of the main views for review: canvas, chat, YAML editors, palette, a brand page."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from ionflux.ui.qt import QApplication, QColor, QFont, QImage, QLinearGradient, QPainter, QPointF, QRectF, Qt
 
 VIEWS = ("01-canvas.png", "02-chat.png", "03-editor.png", "04-palette.png", "05-canvas-light.png", "06-playbook.png",
-         "07-brand.png")
+         "07-brand.png", "08-brand-editor.png")
 
 
 def wait_for(condition: Callable[[], bool], timeout_s: float = 30.0, what: str = "") -> None:
@@ -182,4 +182,16 @@ def render_views(window: Any, out_dir: Path, copy_config: uuid.UUID, tour_page: 
     window.open_record(brand)
     settle(window)
     shots.append(grab(window, out_dir / VIEWS[6]))
+
+    # 8. that brand's YAML editor (dark theme), a colour that is not one
+    window.set_theme(load_theme("dark"))
+    pane = window.open_profile(brand.kind, brand.id)
+    wait_for(lambda: pane.code.toPlainText() != "", 10, "the brand editor")
+    pane.code.setPlainText(pane.code.toPlainText().replace("'#7BA05B'", "sage green", 1))
+    pane._changed()
+    wait_for(lambda: bool(pane.code.problem_lines), 10, "the brand's validation")
+    settle(window)
+    shots.append(grab(window, out_dir / VIEWS[7]))
+    pane.code.setPlainText(pane.vm.saved_text)
+    pane._changed()
     return shots

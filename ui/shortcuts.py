@@ -20,6 +20,7 @@ WIDGET_KEYS = (
     ("Chat", "Menu", "A selected message's menu (reply, react, approve)"),
     ("Agent editor", "Ctrl+S", "Save (an invalid configuration is kept as a draft)"),
     ("Agent editor", "Ctrl+Space", "Complete input keys and accepted values"),
+    ("Library", "Ctrl+E", "On a brand's or creator's page: edit it as YAML"),
 )
 
 

@@ -17,6 +17,7 @@ def load_all() -> CommandRegistry:
         pages,
         platform,
         playbooks,
+        profiles,
         screenshot,
         search,
         secrets,

@@ -166,3 +166,24 @@ def test_sentinel_score_streams_a_csv(tmp_path: Path) -> None:
     out = (tmp_path / "out.csv").read_text().splitlines()
     assert out[0] == "timestamp,value,anomaly_score" and len(out) == len(rows)
     assert all(0.0 <= float(line.split(",")[2]) <= 1.0 for line in out[1:])
+
+
+def test_a_brand_is_shown_as_yaml_edited_and_saved(seeded: Path, tmp_path: Path) -> None:
+    assert run("brand", "list", data_dir=seeded).stdout.strip() == "EcoThreads Boutique"
+    assert run("creator", "list", data_dir=seeded).stdout.strip() == "Maya Reyes"
+    form = tmp_path / "brand.yaml"
+    form.write_text(run("brand", "show", "ecothreads boutique", data_dir=seeded).stdout)
+    form.write_text(form.read_text().replace("industry: Sustainable fashion", "industry: Slow fashion"))
+    saved = run("brand", "save", "EcoThreads Boutique", str(form), data_dir=seeded)
+    assert saved.returncode == 0 and saved.stdout.strip() == "Saved brand EcoThreads Boutique."
+    assert "industry: Slow fashion\n" in run("brand", "show", "EcoThreads Boutique", data_dir=seeded).stdout
+    lines = form.read_text().splitlines()
+    line = next(i for i, row in enumerate(lines, 1) if "'#7BA05B'" in row)
+    form.write_text(form.read_text().replace("'#7BA05B'", "sage").replace("Slow fashion", "Fast fashion"))
+    refused = run("brand", "save", "EcoThreads Boutique", str(form), data_dir=seeded)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"{form}:{line}:5: visual_identity_assets_json.color_palette_array[1]: 'sage' is not a hex colour" \
+        in refused.stderr
+    assert "industry: Slow fashion\n" in run("brand", "show", "EcoThreads Boutique", data_dir=seeded).stdout
+    missing = run("creator", "show", "Nobody", data_dir=seeded)
+    assert missing.returncode == 1 and "no creator named 'Nobody'" in missing.stderr

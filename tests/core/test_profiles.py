@@ -63,3 +63,55 @@ def test_creator_lifecycle_and_membership(demo: Context, demo_ws: uuid.UUID) -> 
     stranger = Users(Context(demo.store)).create("stranger@example.com", "secret")
     with pytest.raises(PermissionDeniedError):
         Creators(Context(demo.store, stranger.id)).create(demo_ws, "Sneaky")
+
+
+def test_a_brand_round_trips_through_its_yaml_form(demo: Context, demo_ws: uuid.UUID) -> None:
+    brands = Brands(demo)
+    eco = next(b for b in brands.list(demo_ws) if b.name == "EcoThreads Boutique")
+    text = brands.to_yaml(eco)
+    assert text.startswith("name: EcoThreads Boutique\n")
+    assert brands.parse_yaml(text)["visual_identity_assets_json"] == eco.visual_identity_assets_json
+    edited = text.replace("industry: Sustainable fashion", "industry: Circular fashion")
+    assert edited != text
+    saved = brands.save_yaml(eco.id, edited)
+    assert saved.industry == "Circular fashion"
+    assert brands.to_yaml(brands.get(eco.id)) == edited
+
+
+def test_a_field_left_out_of_the_yaml_is_cleared_but_the_status_is_kept(demo: Context, demo_ws: uuid.UUID) -> None:
+    creators = Creators(demo)
+    c = creators.create(demo_ws, "Ava Lee", bio_text="Thrift hauls", niche_tags_array=["fashion"])
+    saved = creators.save_yaml(c.id, "name: Ava Lee\nniche_tags_array: [fashion, eco]\n")
+    assert (saved.bio_text, saved.niche_tags_array, saved.status) == (None, ["fashion", "eco"], ProfileStatus.ACTIVE)
+
+
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ("name: X\nvisual_identity_assets_json:\n  color_palette_array:\n  - '#123456'\n  - blue\n",
+     "brand.yaml:5:5", "visual_identity_assets_json.color_palette_array[1]: 'blue' is not a hex colour"),
+    ("name: X\nstatus: deleted\n", "brand.yaml:2:1", "status: 'deleted' is not one of"),
+    ("name: X\nfavourite_colour: red\n", "brand.yaml:2:1", "favourite_colour: unknown field"),
+    ("industry: Glass\n", "brand.yaml:1:1", "name: is required"),
+    ("name: X\nshopify_integration_details_json:\n  access_token: shpat_123\n", "brand.yaml:3:3",
+     "shopify_integration_details_json.access_token: holds a secret value"),
+    ("name: [unclosed\n", "brand.yaml:2:1", ""),
+    ("- just a list\n", "brand.yaml:1:1", "a brand must be a mapping"),
+])
+def test_a_bad_yaml_form_names_its_line_and_field_and_changes_nothing(
+        demo: Context, demo_ws: uuid.UUID, text: str, where: str, message: str) -> None:
+    brands = Brands(demo)
+    b = brands.create(demo_ws, "Atelier Verre", industry="Glass")
+    before = brands.to_yaml(b)
+    with pytest.raises((ValidationError, SecretError)) as err:
+        brands.save_yaml(b.id, text)
+    assert err.value.where == where
+    assert err.value.message.startswith(message)
+    assert brands.to_yaml(brands.get(b.id)) == before
+
+
+def test_a_yaml_rename_onto_another_brand_is_located_at_the_name(demo: Context, demo_ws: uuid.UUID) -> None:
+    brands = Brands(demo)
+    b = brands.create(demo_ws, "Atelier Verre")
+    with pytest.raises(ValidationError, match="already exists") as err:
+        brands.save_yaml(b.id, "industry: Glass\nname: EcoThreads Boutique\n")
+    assert err.value.where == "brand.yaml:2:1"
+    assert brands.get(b.id).industry is None

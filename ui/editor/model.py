@@ -64,6 +64,8 @@ class YamlEditorViewModel:
     kind = ""
     #: Whether the editor offers Run and Dry run (a playbook runs on its trigger event only).
     can_run_by_hand = True
+    #: Whether what is edited has runs to list (brands and creators do not).
+    has_runs = True
     loaded = Signal(str, dict, str, bool)
     validated = Signal(list, object)
     saved = Signal(bool, str)

@@ -84,7 +84,10 @@ class EditorPane(QWidget):
         runs_box.addWidget(self.run_view)
         self.side.addTab(self.definition, "Definition")
         self.side.addTab(self.effective, "Effective config")
-        self.side.addTab(runs_box, "Runs")
+        if vm.has_runs:
+            self.side.addTab(runs_box, "Runs")
+        else:
+            runs_box.hide()
         if not vm.can_run_by_hand:  # playbooks run on their trigger event
             self.run_button.hide()
             self.dry_button.hide()
@@ -176,7 +179,7 @@ class EditorPane(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, (p.line, p.column))
             self.problems.addItem(item)
         if not problems:
-            item = QListWidgetItem("✓  No problems — this configuration is valid")
+            item = QListWidgetItem(f"✓  No problems — this {self.vm.kind} is valid")
             item.setForeground(self.theme.qcolor("success"))
             self.problems.addItem(item)
         self.code.set_problems({p.line: p.message for p in problems})
@@ -266,7 +269,7 @@ def definition_html(d: dict[str, Any], t: Theme) -> str:
     if caps:
         parts.append("<h4>Capabilities</h4><p>" + " &nbsp;·&nbsp; ".join(e(str(c)) for c in caps) + "</p>")
     inputs = d.get("inputs_schema_json_array") or []
-    parts.append("<h4>Inputs</h4>")
+    parts.append(f"<h4>{e(d.get('inputs_title', 'Inputs'))}</h4>")
     for s in inputs:
         extra = []
         if s.get("is_required"):
@@ -279,7 +282,8 @@ def definition_html(d: dict[str, Any], t: Theme) -> str:
                      f"{' · ' + ' · '.join(extra) if extra else ''}</span><br>{e(s.get('description_text', ''))}</p>")
     if not inputs:
         parts.append(f"<p style='color:{t.muted}'>No inputs.</p>")
-    parts.append("<h4>Outputs</h4>")
+    if "outputs_config_json_array" in d:
+        parts.append("<h4>Outputs</h4>")
     for o in d.get("outputs_config_json_array") or []:
         parts.append(f"<p><code>{e(o['key_name'])}</code> <span style='color:{t.muted}'>{e(o.get('data_type', ''))}"
                      f"</span><br>{e(o.get('description_text', ''))}</p>")
