@@ -81,6 +81,19 @@ def grab(window: Any, path: Path) -> Path:
     return path
 
 
+def shoot_a_mistake(window: Any, pane: Any, old: str, new: str, path: Path, what: str) -> Path:
+    """Render a YAML editor showing one edit its validation refuses, then put the saved text back."""
+    wait_for(lambda: pane.code.toPlainText() != "", 10, f"{what}'s editor")
+    pane.code.setPlainText(pane.code.toPlainText().replace(old, new, 1))
+    pane._changed()
+    wait_for(lambda: bool(pane.code.problem_lines), 10, f"{what}'s validation")
+    settle(window)
+    shot = grab(window, path)
+    pane.code.setPlainText(pane.vm.saved_text)
+    pane._changed()
+    return shot
+
+
 def render_views(window: Any, out_dir: Path, copy_config: uuid.UUID, tour_page: uuid.UUID,
                  ask: str, run_line: str) -> list[Path]:
     """Drive the window through each view and save a PNG of each."""
@@ -166,16 +179,8 @@ def render_views(window: Any, out_dir: Path, copy_config: uuid.UUID, tour_page: 
     # 6. a playbook's YAML editor (light theme) with a step that names an unknown next step
     window.chat_dock.hide()
     playbook = window.workspace_vm.library.playbooks[0]
-    pane = window.open_playbook(playbook.id)
-    wait_for(lambda: pane.code.toPlainText() != "", 10, "the playbook editor")
-    pane.code.setPlainText(pane.code.toPlainText().replace("default_next_step_id: email_follow_up",
-                                                           "default_next_step_id: email_folow_up", 1))
-    pane._changed()
-    wait_for(lambda: bool(pane.code.problem_lines), 10, "the playbook's validation")
-    settle(window)
-    shots.append(grab(window, out_dir / VIEWS[5]))
-    pane.code.setPlainText(pane.vm.saved_text)
-    pane._changed()
+    shots.append(shoot_a_mistake(window, window.open_playbook(playbook.id), "default_next_step_id: email_follow_up",
+                                 "default_next_step_id: email_folow_up", out_dir / VIEWS[5], "the playbook"))
 
     # 7. a brand opened from the sidebar (light theme)
     brand = window.workspace_vm.library.brands[0]
@@ -185,13 +190,6 @@ def render_views(window: Any, out_dir: Path, copy_config: uuid.UUID, tour_page: 
 
     # 8. that brand's YAML editor (dark theme), a colour that is not one
     window.set_theme(load_theme("dark"))
-    pane = window.open_profile(brand.kind, brand.id)
-    wait_for(lambda: pane.code.toPlainText() != "", 10, "the brand editor")
-    pane.code.setPlainText(pane.code.toPlainText().replace("'#7BA05B'", "sage green", 1))
-    pane._changed()
-    wait_for(lambda: bool(pane.code.problem_lines), 10, "the brand's validation")
-    settle(window)
-    shots.append(grab(window, out_dir / VIEWS[7]))
-    pane.code.setPlainText(pane.vm.saved_text)
-    pane._changed()
+    shots.append(shoot_a_mistake(window, window.open_profile(brand.kind, brand.id), "'#7BA05B'", "sage green",
+                                 out_dir / VIEWS[7], "the brand"))
     return shots

@@ -72,3 +72,20 @@ def wait_idle(qtbot: Any, win: Any, timeout: int = 5000) -> None:
     win.ops.drain()
     win.bridge.flush()
     qtbot.waitUntil(idle, timeout=timeout)
+
+
+def refused_save(qtbot: Any, pane: Any, broken: str, marker: str) -> tuple[int, str]:
+    """Type ``broken`` into a YAML editor, wait for the marker on the line holding ``marker``, press Ctrl+S.
+
+    Returns:
+        The marked line and its problem; the save is asserted to be refused and kept as a draft.
+    """
+    from ionflux.ui.qt import Qt
+
+    line = next(i for i, row in enumerate(broken.splitlines(), 1) if marker in row)
+    pane.code.setPlainText(broken)
+    qtbot.waitUntil(lambda: line in pane.code.problem_lines, timeout=3000)
+    with qtbot.waitSignal(pane.vm.saved, timeout=3000) as saved:
+        qtbot.keyClick(pane.code, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert saved.args[0] is False and "draft" in saved.args[1]
+    return line, pane.code.problem_lines[line]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import refused_save
 
 from ionflux.ui.qt import Qt, QUrl
 from ionflux.ui.record_view import EDIT_URL, RecordView
@@ -56,13 +57,8 @@ def test_a_bad_colour_is_marked_at_its_line_and_kept_as_a_draft(qtbot: Any, wind
     page = _brand_page(qtbot, window)
     pane = _edit(qtbot, window, page)
     broken = pane.code.toPlainText().replace("'#7BA05B'", "sage green", 1)
-    line = next(i for i, row in enumerate(broken.splitlines(), 1) if "sage green" in row)
-    pane.code.setPlainText(broken)
-    qtbot.waitUntil(lambda: line in pane.code.problem_lines, timeout=3000)
-    assert "'sage green' is not a hex colour" in pane.code.problem_lines[line]
-    with qtbot.waitSignal(pane.vm.saved, timeout=3000) as saved:
-        qtbot.keyClick(pane.code, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    assert saved.args[0] is False and "draft" in saved.args[1]
+    _line, problem = refused_save(qtbot, pane, broken, "sage green")
+    assert "'sage green' is not a hex colour" in problem
     brand = app.brands.get(page.item.id)
     assert "#7BA05B" in brand.visual_identity_assets_json["color_palette_array"]
 
