@@ -182,7 +182,10 @@ class _Profiles:
 
     def list(self, workspace_id: uuid.UUID, *, include_archived: bool = False) -> list[Any]:
         with self.ctx.store.read() as s:
-            q = select(self.model).where(self.model.workspace_id == workspace_id).order_by(self.model.name)
+            # By name in any case, oldest first among equal names (two devices may each have created one
+            # offline): every device then picks the same one when an agent looks a brand up by name.
+            q = (select(self.model).where(self.model.workspace_id == workspace_id)
+                 .order_by(func.lower(self.model.name), self.model.created_at, self.model.id))
             if not include_archived:
                 q = q.where(self.model.status == ProfileStatus.ACTIVE)
             return list(s.scalars(q))
@@ -192,7 +195,8 @@ class _Profiles:
         with self.ctx.store.read() as s:
             require_member(s, workspace_id, self.ctx.user_id)
             obj = s.scalar(select(self.model).where(self.model.workspace_id == workspace_id,
-                                                    func.lower(self.model.name) == name.strip().lower()))
+                                                    func.lower(self.model.name) == name.strip().lower())
+                           .order_by(self.model.created_at, self.model.id).limit(1))
         if obj is None:
             raise NotFoundError(f"no {self.label} named {name!r}", where=self.label)
         return obj

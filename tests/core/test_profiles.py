@@ -115,3 +115,21 @@ def test_a_yaml_rename_onto_another_brand_is_located_at_the_name(demo: Context, 
         brands.save_yaml(b.id, "industry: Glass\nname: EcoThreads Boutique\n")
     assert err.value.where == "brand.yaml:2:1"
     assert brands.get(b.id).industry is None
+
+
+def test_twins_from_two_offline_devices_resolve_to_the_oldest_everywhere(demo: Context, demo_ws: uuid.UUID) -> None:
+    """The name check cannot see another device's offline edits; after sync every device picks the same one."""
+    from datetime import UTC, datetime, timedelta
+
+    from ionflux.core.models import Brand
+
+    brands = Brands(demo)
+    eco = brands.find(demo_ws, "EcoThreads Boutique")
+    with demo.write() as uow:  # as a pull applies another device's row: no name check
+        uow.add(Brand(id=uuid.UUID(int=0), workspace_id=demo_ws, name="EcoThreads Boutique",
+                      created_at=eco.created_at + timedelta(seconds=1)))
+        uow.add(Brand(id=uuid.UUID(int=2**128 - 1), workspace_id=demo_ws, name="ecothreads boutique",
+                      created_at=datetime(2020, 1, 1, tzinfo=UTC)))
+    assert brands.find(demo_ws, "EcoThreads Boutique").id == uuid.UUID(int=2**128 - 1)
+    same = [b.id for b in brands.list(demo_ws) if b.name.lower() == "ecothreads boutique"]
+    assert same == [uuid.UUID(int=2**128 - 1), eco.id, uuid.UUID(int=0)]  # the oldest first, whatever the ids
