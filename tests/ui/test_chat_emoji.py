@@ -47,3 +47,15 @@ def test_a_reaction_chip_shows_the_emoji_only_where_a_font_can_draw_it(
     assert stored == "🎉"  # what a click toggles is still the emoji itself
     assert chip.width() == delegate._fm(12).horizontalAdvance(shown) + 18
 
+
+
+@pytest.mark.parametrize(("reaction", "name"), [
+    ("🚀", "rocket"), ("👍🏽", "thumbs up sign"), ("🇫🇷", "flag FR"), ("👨\u200d👩\u200d👧", "man woman girl"),
+    ("😂", "face with tears…"), ("❤️", "♥"), ("ok", "ok"),
+])
+def test_any_reaction_from_another_device_gets_a_name_without_an_emoji_font(
+        qtbot: Any, emoji_font: Any, reaction: str, name: str) -> None:
+    emoji_font(False)
+    assert emoji.reaction_label(reaction) == name
+    emoji_font(True)
+    assert emoji.reaction_label(reaction) == reaction
