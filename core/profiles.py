@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Mapping
 from typing import Any, TypeVar
@@ -108,6 +109,16 @@ class _Profiles:
             self._check_name_free(uow.session, workspace_id, values["name"], None)
             obj = uow.add(self.model(workspace_id=workspace_id, **values))
         return obj
+
+    def create_new(self, workspace_id: uuid.UUID) -> Any:
+        """A blank one named "New brand" (or "New brand 2"...), to be filled in in its editor."""
+        with self.ctx.store.read() as s:
+            taken = {n.lower() for n in s.scalars(select(self.model.name)
+                                                  .where(self.model.workspace_id == workspace_id))}
+        base = f"New {self.label}"
+        name = next(n for n in itertools.chain([base], (f"{base} {i}" for i in itertools.count(2)))
+                    if n.lower() not in taken)
+        return self.create(workspace_id, name)
 
     def update(self, profile_id: uuid.UUID, **fields: Any) -> Any:
         values = self._fields(fields)

@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.sidebar.page_tree.page_moved.connect(wvm.reorder_page)
         self.sidebar.agent_chosen.connect(self.open_editor)
         self.sidebar.item_chosen.connect(self.open_record)
+        self.sidebar.new_item_requested.connect(self.new_profile)
         self.sidebar.new_page_requested.connect(lambda: self.hub.trigger(self.registry.get("page.create")))
         self.sidebar.palette_requested.connect(self.open_palette)
         self.canvas_pane.run_requested.connect(self.run_snippet)
@@ -329,6 +330,15 @@ class MainWindow(QMainWindow):
 
         return self._open_yaml(profile_id, lambda: ProfileEditorViewModel(self.services, self.ops, kind, profile_id),
                                "✎")
+
+    def new_profile(self, kind: str) -> None:
+        """Create a blank brand or creator ("New brand") and open its editor to fill it in."""
+        ws = self.workspace_vm.workspace_id
+        if ws is None:
+            return
+        service = self.services.brands if kind == "brand" else self.services.creators
+        self.ops.write(lambda: service.create_new(ws), label=f"create a {kind}",
+                       on_success=lambda obj: self.open_profile(kind, obj.id))
 
     def _open_yaml(self, key: uuid.UUID, make_vm: Any, icon: str) -> EditorPane:
         pane = self.editors.get(key)

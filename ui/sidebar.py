@@ -16,6 +16,8 @@ from ionflux.ui.qt import (
     QPainter,
     QPixmap,
     QPushButton,
+    QSize,
+    QSizePolicy,
     QStandardItem,
     QStandardItemModel,
     Qt,
@@ -82,6 +84,35 @@ class PageTree(QTreeView):
             self.page_moved.emit(source.data(IdRole), found[0], found[1])
 
 
+class FitTree(QTreeWidget):
+    """A list as tall as its shown rows (up to ``max_rows``): a short one leaves the room to the page tree."""
+
+    def __init__(self, max_rows: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.max_rows = max_rows
+        self.setHeaderHidden(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.itemExpanded.connect(lambda _i: self.updateGeometry())
+        self.itemCollapsed.connect(lambda _i: self.updateGeometry())
+
+    def shown_rows(self) -> int:
+        count = 0
+        for i in range(self.topLevelItemCount()):
+            top = self.topLevelItem(i)
+            count += 1 + (top.childCount() if top.isExpanded() else 0)
+        return count
+
+    def _height(self, rows: int) -> int:
+        row = self.sizeHintForRow(0) if self.topLevelItemCount() else self.fontMetrics().height() + 10
+        return max(1, rows) * max(row, 1) + 2 * self.frameWidth() + 4
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self._height(min(self.shown_rows(), self.max_rows)))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self._height(min(self.shown_rows(), 2)))
+
+
 def _header(text: str, parent: QWidget, button: QToolButton | None = None) -> QWidget:
     row = QWidget(parent)
     lay = QHBoxLayout(row)
@@ -102,6 +133,7 @@ class Sidebar(QWidget):
         page_chosen(uuid.UUID), agent_chosen(uuid.UUID): what was clicked.
         item_chosen(LibraryItem): a brand, creator, playbook or prompt.
         new_page_requested(), palette_requested()
+        new_item_requested(str): a new brand or creator ("brand", "creator") was asked for.
     """
 
     workspace_chosen = Signal(str)
@@ -110,6 +142,7 @@ class Sidebar(QWidget):
     item_chosen = Signal(object)
     new_page_requested = Signal()
     palette_requested = Signal()
+    new_item_requested = Signal(str)
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -140,14 +173,12 @@ class Sidebar(QWidget):
         add_page.setToolTip("New page (Ctrl+N)")
         add_page.clicked.connect(self.new_page_requested.emit)
 
-        self.agent_list = QTreeWidget(self)
-        self.agent_list.setHeaderHidden(True)
+        self.agent_list = FitTree(8, self)
         self.agent_list.setRootIsDecorated(False)
         self.agent_list.itemActivated.connect(lambda it, _c: self.agent_chosen.emit(it.data(0, IdRole)))
         self.agent_list.itemClicked.connect(lambda it, _c: self.agent_chosen.emit(it.data(0, IdRole)))
 
-        self.library = QTreeWidget(self)
-        self.library.setHeaderHidden(True)
+        self.library = FitTree(14, self)
         self.library.setIndentation(12)
         self.library.itemActivated.connect(self._library_clicked)
         self.library.itemClicked.connect(self._library_clicked)
@@ -172,11 +203,11 @@ class Sidebar(QWidget):
         pad.addWidget(self.search)
         layout.addLayout(pad)
         layout.addWidget(_header("PAGES", self, add_page))
-        layout.addWidget(self.page_tree, 4)
+        layout.addWidget(self.page_tree, 1)  # the room the two lists below leave
         layout.addWidget(_header("AGENTS", self))
-        layout.addWidget(self.agent_list, 2)
+        layout.addWidget(self.agent_list)
         layout.addWidget(_header("LIBRARY", self))
-        layout.addWidget(self.library, 3)
+        layout.addWidget(self.library)
 
     # -- rendering ------------------------------------------------------------------------------
 
@@ -237,11 +268,12 @@ class Sidebar(QWidget):
             item.setToolTip(0, f"{a.definition_name} · last run: {a.status}")
             item.setIcon(0, _dot(self.theme.status_colour(a.status)))
             self.agent_list.addTopLevelItem(item)
+        self.agent_list.updateGeometry()
 
     def set_library(self, library: Library) -> None:
         self.library.clear()
-        for title, items in (("Brands", library.brands), ("Creators", library.creators),
-                             ("Playbooks", library.playbooks), ("Prompts", library.prompts)):
+        for title, items, new_kind in (("Brands", library.brands, "brand"), ("Creators", library.creators, "creator"),
+                                       ("Playbooks", library.playbooks, None), ("Prompts", library.prompts, None)):
             group = QTreeWidgetItem([f"{title}  ·  {len(items)}"])
             group.setFlags(Qt.ItemFlag.ItemIsEnabled)
             group.setForeground(0, self.theme.qcolor("muted"))
@@ -250,13 +282,21 @@ class Sidebar(QWidget):
                 child.setToolTip(0, it.subtitle)
                 child.setData(0, ItemRole, it)
                 group.addChild(child)
+            if new_kind is not None:
+                add = QTreeWidgetItem([f"+ New {new_kind}"])
+                add.setForeground(0, self.theme.qcolor("accent"))
+                add.setData(0, ItemRole, new_kind)
+                group.addChild(add)
             self.library.addTopLevelItem(group)
-            group.setExpanded(bool(items) and len(items) <= 6)
+            group.setExpanded(len(items) <= 6 and (bool(items) or new_kind is not None))
+        self.library.updateGeometry()
 
     def _library_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         data = item.data(0, ItemRole)
         if isinstance(data, LibraryItem):
             self.item_chosen.emit(data)
+        elif isinstance(data, str):
+            self.new_item_requested.emit(data)
 
 
 def _dot(colour: str) -> QIcon:

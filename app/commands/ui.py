@@ -183,6 +183,18 @@ def redo(app: App) -> None:
     _window(app).undo_stack.redo()
 
 
+@registry.command("library.new_brand", title="New brand", keys="Ctrl+Shift+B", gui_only=True)
+def new_brand(app: App) -> None:
+    """Add a brand to the workspace and open it as YAML to fill in."""
+    _window(app).new_profile("brand")
+
+
+@registry.command("library.new_creator", title="New creator", keys="Ctrl+Shift+C", gui_only=True)
+def new_creator(app: App) -> None:
+    """Add a creator to the workspace and open it as YAML to fill in."""
+    _window(app).new_profile("creator")
+
+
 # -- canvas ----------------------------------------------------------------------------------------
 
 _CANVAS: list[tuple[str, str, str, str, Any]] = [

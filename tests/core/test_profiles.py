@@ -133,3 +133,13 @@ def test_twins_from_two_offline_devices_resolve_to_the_oldest_everywhere(demo: C
     assert brands.find(demo_ws, "EcoThreads Boutique").id == uuid.UUID(int=2**128 - 1)
     same = [b.id for b in brands.list(demo_ws) if b.name.lower() == "ecothreads boutique"]
     assert same == [uuid.UUID(int=2**128 - 1), eco.id, uuid.UUID(int=0)]  # the oldest first, whatever the ids
+
+
+def test_a_new_one_gets_the_first_free_blank_name(demo: Context, demo_ws: uuid.UUID) -> None:
+    brands, creators = Brands(demo), Creators(demo)
+    first = brands.create_new(demo_ws)
+    assert (first.name, first.status) == ("New brand", ProfileStatus.ACTIVE)
+    assert brands.create_new(demo_ws).name == "New brand 2"
+    brands.update(first.id, name="Atelier Verre")
+    assert brands.create_new(demo_ws).name == "New brand"  # free again
+    assert creators.create_new(demo_ws).name == "New creator"

@@ -10,6 +10,7 @@ from conftest import wait_idle
 
 from ionflux.core.context import Context
 from ionflux.core.pages import Pages
+from ionflux.ui.workspace_vm import AgentItem
 
 pytestmark = pytest.mark.gui
 
@@ -119,3 +120,20 @@ def test_the_demo_has_a_button_and_a_help_menu_entry(window: Any) -> None:
     help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "Help")
     assert demo in help_menu.actions()
     assert not window.registry.get("platform.demo").gui_only  # runs off the GUI thread, like `ionflux demo`
+
+
+def test_short_agent_and_library_lists_show_every_row_and_leave_the_rest_to_the_pages(qtbot: Any,
+                                                                                     window: Any) -> None:
+    window.resize(1440, 900)
+    window.show()
+    qtbot.waitUntil(lambda: window.sidebar.library.shown_rows() > 4, timeout=3000)
+    qtbot.wait(50)
+    sidebar = window.sidebar
+    for tree in (sidebar.agent_list, sidebar.library):
+        assert tree.verticalScrollBar().maximum() == 0, tree  # nothing hidden below a scroll
+    assert sidebar.page_tree.height() > sidebar.library.height() / 2
+    long_list = [AgentItem(uuid.uuid4(), f"Agent {i}", "copy", "Copy Tester", "idle", None, None) for i in range(30)]
+    sidebar.set_agents(long_list)
+    qtbot.wait(50)
+    assert sidebar.agent_list.verticalScrollBar().maximum() > 0  # a long one scrolls instead of pushing the rest out
+    assert sidebar.page_tree.height() > 60

@@ -89,3 +89,41 @@ def test_a_creator_is_edited_the_same_way(qtbot: Any, window: Any, app: Any) -> 
     pane.code.setPlainText(text + "favourite_colour: red\n")
     qtbot.waitUntil(lambda: bool(pane.code.problem_lines), timeout=3000)
     assert "favourite_colour: unknown field" in next(iter(pane.code.problem_lines.values()))
+
+
+def _library_row(window: Any, text: str) -> Any:
+    tree = window.sidebar.library
+    for i in range(tree.topLevelItemCount()):
+        group = tree.topLevelItem(i)
+        for j in range(group.childCount()):
+            if group.child(j).text(0) == text:
+                return group.child(j)
+    raise AssertionError(f"no {text!r} row in the library")
+
+
+def test_new_brand_in_the_sidebar_creates_one_and_opens_it_to_fill_in(qtbot: Any, window: Any, app: Any) -> None:
+    qtbot.waitUntil(lambda: bool(window.workspace_vm.library.brands), timeout=5000)
+    window.sidebar.library.itemActivated.emit(_library_row(window, "+ New brand"), 0)
+    qtbot.waitUntil(lambda: window.tabs.tabText(window.tabs.currentIndex()) == "✎ New brand", timeout=3000)
+    pane = window.tabs.currentWidget()
+    qtbot.waitUntil(lambda: pane.code.toPlainText().startswith("name: New brand\n"), timeout=3000)
+    qtbot.waitUntil(lambda: "New brand" in [b.name for b in window.workspace_vm.library.brands], timeout=3000)
+    pane.code.setPlainText(pane.code.toPlainText().replace("name: New brand", "name: Atelier Verre")
+                           .replace("industry: null", "industry: Glass"))
+    with qtbot.waitSignal(pane.vm.saved, timeout=3000) as saved:
+        pane.save_button.click()
+    assert saved.args[0] is True
+    qtbot.waitUntil(lambda: [b.name for b in window.workspace_vm.library.brands]
+                    == ["Atelier Verre", "EcoThreads Boutique"], timeout=3000)
+    assert _library_row(window, "Atelier Verre").data(0, Qt.ItemDataRole.UserRole + 2).subtitle == "Glass"
+
+
+def test_new_creator_has_keys_and_a_place_in_the_palette(qtbot: Any, window: Any) -> None:
+    window.canvas_pane.view.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: window.tabs.tabText(window.tabs.currentIndex()) == "✎ New creator", timeout=3000)
+    window.open_palette()
+    window.palette.input.setText("new creator")
+    window.palette._search()
+    qtbot.waitUntil(lambda: bool(window.palette.entries), timeout=3000)
+    assert (window.palette.entries[0].kind, window.palette.entries[0].title) == ("command", "New creator")
