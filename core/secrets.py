@@ -104,20 +104,44 @@ def _normalise(ref: str) -> str:
     return ref.removeprefix("keyring:").strip()
 
 
+#: How the credentials of the services IONFLUX talks to begin (Shopify, OpenAI/Stripe, SendGrid, Slack, GitHub...).
+_KEY_PREFIXES = ("shpat_", "shpca_", "shppa_", "shpss_", "sk-", "sk_live_", "sk_test_", "rk_live_", "SG.", "xoxb-",
+                 "xoxp-", "ghp_", "github_pat_", "AIza")
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9+=]{20,}")
+
+
+def looks_like_a_key(value: str) -> bool:
+    """Whether ``value`` reads as a credential rather than a secret's name: a service's key prefix, or a
+    run of 20+ letters and digits mixed (names are words joined by ``_ - . /``; tokens are not)."""
+    value = _normalise(value)
+    if value.startswith(_KEY_PREFIXES):
+        return True
+    return any(any(c.isdigit() for c in run) and any(c.isalpha() for c in run)
+               for run in _TOKEN_RUN.findall(value))
+
+
 def check_no_raw_secrets(settings: Mapping[str, Any], where: str) -> None:
     """Refuse settings that hold a secret value where only a reference may go.
 
     A key named like a credential (``api_key``, ``access_token``, ``password``...) must end in
     ``_secret_ref``; the value of a ``*_secret_ref`` key must look like a reference, not a key.
+    Mappings inside lists are checked too.
     """
     for key, value in settings.items():
         path = f"{where}.{key}"
         if isinstance(value, Mapping):
             check_no_raw_secrets(value, path)
             continue
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, Mapping):
+                    check_no_raw_secrets(item, f"{path}[{i}]")
         if _REF_KEY.search(key):
             if value is not None and not isinstance(value, str):
                 raise SecretError("must be a secret reference (text)", where=path)
+            if key.endswith("_secret_ref") and value and looks_like_a_key(value):
+                raise SecretError("holds what looks like the secret itself, not its name; store it with "
+                                  "`ionflux secret set NAME` and put NAME here", where=path)
             continue
         if _SECRETISH_KEY.search(key) and value not in (None, ""):
             raise SecretError(

@@ -33,6 +33,11 @@ def test_log_filter_masks_known_secret_values(memory_keyring, caplog: pytest.Log
     {"nested": {"access_token": "shpat_1"}},
     {"password": "hunter2"},
     {"x_secret_ref": 123},
+    {"access_token_secret_ref": "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"},  # the token where its name goes
+    {"api_key_secret_ref": "keyring:sk-proj-abc"},
+    {"sendgrid_secret_ref": "SG.abc.def"},
+    {"webhook_secret_ref": "a8f5f167f44f4964e6c998dee827110c8b3f0a1d"},  # 40 hex characters
+    {"apps": [{"name": "x"}, {"access_token": "shpat_1"}]},  # a mapping inside a list
 ])
 def test_raw_secrets_are_refused(settings: dict) -> None:
     with pytest.raises(SecretError):
@@ -42,3 +47,16 @@ def test_raw_secrets_are_refused(settings: dict) -> None:
 def test_references_are_fine() -> None:
     check_no_raw_secrets({"openai_api_key_secret_ref": "openai", "generic_secrets_config_json": {
         "my_sendgrid_key": "projects/x/secrets/y/versions/latest"}, "access_token_secret_ref": None}, "s")
+
+
+def test_a_raw_secret_is_named_where_it_is() -> None:
+    with pytest.raises(SecretError) as err:
+        check_no_raw_secrets({"apps": [{"name": "x"}, {"access_token": "shpat_1"}]}, "brand.shopify")
+    assert err.value.where == "brand.shopify.apps[1].access_token"
+
+
+@pytest.mark.parametrize("name", ["shopify-eco", "projects/ionflux-demo/secrets/shopify_ecothreads/versions/latest",
+                                  "keyring:openai", "sendgrid", "tiktok_business_account_token_2026",
+                                  "openai_api_key"])
+def test_names_of_secrets_are_not_taken_for_secrets(name: str) -> None:
+    check_no_raw_secrets({"access_token_secret_ref": name}, "s")
