@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, true
+from sqlalchemy import select
 
 from ionflux.core import validation as v
 from ionflux.core.context import Context
@@ -31,6 +31,12 @@ CREATOR_YAML_FIELDS = ("name", "bio_text", "niche_tags_array", "portfolio_links_
                        "tiktok_integration_details_json", "persona_guardian_namespace_id", "status")
 
 
+def _urls(value: Any, where: str) -> list[str]:
+    """Links, each checked under its index in the list as written (blank entries are dropped after)."""
+    v.str_list(value, where)
+    return [str(v.url(u, f"{where}[{i}]")) for i, u in enumerate(value or []) if u.strip()]
+
+
 def _brand_fields(data: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
@@ -42,9 +48,10 @@ def _brand_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         elif key in ("industry", "persona_guardian_namespace_id"):
             out[key] = v.text(value, where, max_len=200, required=False)
         elif key == "mood_board_urls_array":
-            out[key] = [v.url(u, f"{where}[{i}]") for i, u in enumerate(v.str_list(value, where))]
+            out[key] = _urls(value, where)
         elif key == "visual_identity_assets_json":
             assets = v.json_object(value or {}, where, max_bytes=_JSON_LIMIT)
+            v.str_list(assets.get("color_palette_array"), f"{where}.color_palette_array")
             for i, colour in enumerate(assets.get("color_palette_array") or []):
                 v.hex_color(colour, f"{where}.color_palette_array[{i}]")
             if assets.get("logo_url"):
@@ -77,7 +84,7 @@ def _creator_fields(data: Mapping[str, Any]) -> dict[str, Any]:
         elif key == "niche_tags_array":
             out[key] = v.str_list(value, where)
         elif key == "portfolio_links_array":
-            out[key] = [v.url(u, f"{where}[{i}]") for i, u in enumerate(v.str_list(value, where))]
+            out[key] = _urls(value, where)
         elif key == "audience_demographics_json":
             out[key] = v.json_object(value, where, max_bytes=_JSON_LIMIT) if value is not None else None
         elif key == "tiktok_integration_details_json":
@@ -132,10 +139,9 @@ class _Profiles:
 
     def _check_name_free(self, session: Any, workspace_id: uuid.UUID, name: str, own_id: uuid.UUID | None) -> None:
         """Agents find a brand or creator by its name, so two of one kind may not share one in a workspace."""
-        taken = session.scalar(select(self.model.id).where(
-            self.model.workspace_id == workspace_id, func.lower(self.model.name) == name.lower(),
-            self.model.id != own_id if own_id is not None else true()))
-        if taken is not None:
+        wanted = name.casefold()
+        rows = session.execute(select(self.model.id, self.model.name).where(self.model.workspace_id == workspace_id))
+        if any(row_id != own_id and row_name.casefold() == wanted for row_id, row_name in rows):
             raise ValidationError(f"a {self.label} named {name!r} already exists in this workspace",
                                   where=f"{self.label}.name")
 
@@ -192,25 +198,27 @@ class _Profiles:
         return self.update(profile_id, status=ProfileStatus.ARCHIVED)
 
     def list(self, workspace_id: uuid.UUID, *, include_archived: bool = False) -> list[Any]:
+        """By name in any case, oldest first among equal names.
+
+        Any case in any script (SQLite's ``lower`` knows only ASCII). Two devices may each have created
+        one offline; oldest first, every device picks the same one when an agent looks it up by name.
+        """
         with self.ctx.store.read() as s:
-            # By name in any case, oldest first among equal names (two devices may each have created one
-            # offline): every device then picks the same one when an agent looks a brand up by name.
-            q = (select(self.model).where(self.model.workspace_id == workspace_id)
-                 .order_by(func.lower(self.model.name), self.model.created_at, self.model.id))
+            q = select(self.model).where(self.model.workspace_id == workspace_id)
             if not include_archived:
                 q = q.where(self.model.status == ProfileStatus.ACTIVE)
-            return list(s.scalars(q))
+            rows = list(s.scalars(q))
+        return sorted(rows, key=lambda r: (r.name.casefold(), r.created_at, str(r.id)))
 
     def find(self, workspace_id: uuid.UUID, name: str) -> Any:
         """The one called ``name`` (any case) in the workspace, archived ones included."""
         with self.ctx.store.read() as s:
             require_member(s, workspace_id, self.ctx.user_id)
-            obj = s.scalar(select(self.model).where(self.model.workspace_id == workspace_id,
-                                                    func.lower(self.model.name) == name.strip().lower())
-                           .order_by(self.model.created_at, self.model.id).limit(1))
-        if obj is None:
+        wanted = name.strip().casefold()
+        found = [r for r in self.list(workspace_id, include_archived=True) if r.name.casefold() == wanted]
+        if not found:
             raise NotFoundError(f"no {self.label} named {name!r}", where=self.label)
-        return obj
+        return found[0]
 
     def get(self, profile_id: uuid.UUID) -> Any:
         with self.ctx.store.read() as s:

@@ -111,8 +111,11 @@ _TOKEN_RUN = re.compile(r"[A-Za-z0-9+=]{20,}")
 
 
 def looks_like_a_key(value: str) -> bool:
-    """Whether ``value`` reads as a credential rather than a secret's name: a service's key prefix, or a
-    run of 20+ letters and digits mixed (names are words joined by ``_ - . /``; tokens are not)."""
+    """Whether ``value`` reads as a credential rather than a secret's name.
+
+    A service's key prefix, or a run of 20+ letters and digits mixed (names are words joined by
+    ``_ - . /``; tokens are not).
+    """
     value = _normalise(value)
     if value.startswith(_KEY_PREFIXES):
         return True

@@ -48,6 +48,8 @@ def load_yaml(text: str, source: str = "<yaml>") -> Any:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         if root is not None and _expanded_size(root, {}) > MAX_NODES:
             raise ValidationError(f"expands to more than {MAX_NODES} values through aliases", where=source)
+        if root is not None:
+            _refuse_repeated_keys(root, source, set())
         return yaml.SafeLoader("").construct_document(root) if root is not None else None  # no third parse
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -72,6 +74,26 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
         size = 1
     memo[key] = size
     return size
+
+
+def _refuse_repeated_keys(node: yaml.Node, source: str, seen: set[int]) -> None:
+    """A key written twice in one mapping: YAML keeps the last silently, which hides a typo's victim."""
+    if id(node) in seen:
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value != "<<":
+                if key_node.value in first:
+                    mark, key = key_node.start_mark, key_node.value
+                    raise ValidationError(f"repeats the key {key!r} (first on line {first[key]}); keep one",
+                                          where=f"{source}:{mark.line + 1}:{mark.column + 1}")
+                first[key_node.value] = key_node.start_mark.line + 1
+            _refuse_repeated_keys(value_node, source, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _refuse_repeated_keys(item, source, seen)
 
 
 def _at(source: str, ev: yaml.Event) -> str:

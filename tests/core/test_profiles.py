@@ -95,6 +95,10 @@ def test_a_field_left_out_of_the_yaml_is_cleared_but_the_status_is_kept(demo: Co
      "shopify_integration_details_json.access_token: holds a secret value"),
     ("name: [unclosed\n", "brand.yaml:2:1", ""),
     ("- just a list\n", "brand.yaml:1:1", "a brand must be a mapping"),
+    ("name: X\nmood_board_urls_array:\n- ''\n- https://ok.example\n- nope\n", "brand.yaml:5:3",
+     "mood_board_urls_array[2]: 'nope' is not a valid"),
+    ("name: X\nvisual_identity_assets_json:\n  color_palette_array: '#123456'\n", "brand.yaml:3:3",
+     "visual_identity_assets_json.color_palette_array: must be a list"),
 ])
 def test_a_bad_yaml_form_names_its_line_and_field_and_changes_nothing(
         demo: Context, demo_ws: uuid.UUID, text: str, where: str, message: str) -> None:
@@ -143,3 +147,12 @@ def test_a_new_one_gets_the_first_free_blank_name(demo: Context, demo_ws: uuid.U
     brands.update(first.id, name="Atelier Verre")
     assert brands.create_new(demo_ws).name == "New brand"  # free again
     assert creators.create_new(demo_ws).name == "New creator"
+
+
+def test_names_match_in_any_case_in_any_script(demo: Context, demo_ws: uuid.UUID) -> None:
+    brands = Brands(demo)
+    b = brands.create(demo_ws, "Émile Atelier")
+    assert brands.find(demo_ws, "émile atelier").id == b.id == brands.find(demo_ws, "Émile Atelier").id
+    with pytest.raises(ValidationError, match="already exists"):
+        brands.create(demo_ws, "ÉMILE ATELIER")
+    assert [x.name for x in brands.list(demo_ws)] == ["EcoThreads Boutique", "Émile Atelier"]

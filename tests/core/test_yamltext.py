@@ -44,3 +44,12 @@ def test_key_positions() -> None:
     pos = key_positions("inputs:\n  threshold: 1\ntriggers:\n  - enabled: true\n")
     assert pos[("inputs", "threshold")] == (2, 3)
     assert pos[("triggers", "0", "enabled")] == (4, 5)
+
+
+def test_a_key_written_twice_is_refused_at_the_second() -> None:
+    with pytest.raises(ValidationError) as err:
+        load_yaml("name: Z\ninputs:\n  tone: calm\n  tone: bold\nname: Y\n", "b.yaml")
+    assert err.value.where == "b.yaml:4:3"
+    assert err.value.message == "repeats the key 'tone' (first on line 3); keep one"
+    assert load_yaml("a: &x {k: 1}\nb:\n  <<: *x\n  j: 2\nc: *x\n") == {"a": {"k": 1}, "b": {"k": 1, "j": 2},
+                                                                         "c": {"k": 1}}  # shared nodes are fine
