@@ -365,11 +365,13 @@ class MainWindow(QMainWindow):
             open_view = self.tabs.widget(i)
             if isinstance(open_view, RecordView) and (open_view.item.kind, open_view.item.id) == (item.kind, item.id):
                 self.tabs.setCurrentWidget(open_view)
+                open_view.setFocus()
                 return
         view = RecordView(item, self.theme, self)
         view.edit_requested.connect(lambda it: self.open_profile(it.kind, it.id))
         self.tabs.addTab(view, item.name)
         self.tabs.setCurrentWidget(view)
+        view.setFocus()  # its keys (Ctrl+E) work at once, even when it was opened from the sidebar
 
     def _refresh_records(self, library: Any) -> None:
         """Open record pages show their item as it is now (edited here, or synced in)."""

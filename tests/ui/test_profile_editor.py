@@ -14,7 +14,10 @@ pytestmark = pytest.mark.gui
 
 
 def _brand_page(qtbot: Any, window: Any) -> RecordView:
+    """The demo brand's page, opened as a click in the sidebar does (the focus was in the sidebar)."""
     qtbot.waitUntil(lambda: bool(window.workspace_vm.library.brands), timeout=5000)
+    window.activateWindow()
+    window.sidebar.library.setFocus()
     window.sidebar.item_chosen.emit(window.workspace_vm.library.brands[0])
     page = window.tabs.currentWidget()
     assert isinstance(page, RecordView)
@@ -22,8 +25,7 @@ def _brand_page(qtbot: Any, window: Any) -> RecordView:
 
 
 def _edit(qtbot: Any, window: Any, page: RecordView) -> Any:
-    page.setFocus()
-    qtbot.keyClick(page, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
     pane = window.editors[page.item.id]
     qtbot.waitUntil(lambda: pane.code.toPlainText() != "" and pane.problems.count() > 0, timeout=3000)
     return pane
