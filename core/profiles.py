@@ -178,10 +178,22 @@ class _Profiles:
         except (ValidationError, SecretError) as exc:
             raise self._located(exc, text, source) from None
 
-    def save_yaml(self, profile_id: uuid.UUID, text: str, source: str | None = None) -> Any:
-        """Apply a YAML form; an invalid text (or a name another one has) changes nothing."""
+    def save_yaml(self, profile_id: uuid.UUID, text: str, source: str | None = None, *,
+                  base: str | None = None) -> Any:
+        """Apply a YAML form; an invalid text (or a name another one has) changes nothing.
+
+        Args:
+            base: The form the edit started from. Only the fields the edit changed are written then,
+                so what changed meanwhile in the others (a sync, an agent, another device) is kept.
+        """
         source = source or f"{self.label}.yaml"
         values = self.parse_yaml(text, source)
+        if base is not None:
+            try:
+                before = self.parse_yaml(base, source)
+            except (ValidationError, SecretError):
+                before = {}
+            values = {k: value for k, value in values.items() if k not in before or before[k] != value}
         try:
             return self.update(profile_id, **values)
         except ValidationError as exc:

@@ -152,3 +152,27 @@ def check_no_raw_secrets(settings: Mapping[str, Any], where: str) -> None:
                 f"'{key}_secret_ref: NAME' in the settings instead",
                 where=path,
             )
+
+
+_YAML_PAIR = re.compile(r"^(?P<lead>\s*(?:-\s+)?)(?P<key>[A-Za-z0-9_]+):(?P<gap>\s+)(?P<value>\S.*?)\s*$")
+REDACTED_NOTE = "# removed here: store it with `ionflux secret set NAME`, put NAME in a *_secret_ref"
+
+
+def redact_yaml_secrets(text: str) -> str:
+    """``text`` (YAML, as typed) with raw secret values blanked, for keeping it on disk as a draft.
+
+    A value under a credential-like key (``access_token: shpat_...``), or a ``*_secret_ref`` that
+    holds the secret itself, becomes ``''`` with a note saying why; everything else is kept as typed.
+    """
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        m = _YAML_PAIR.match(line)
+        if m is None or m["value"] in ("''", '""', "null", "~") or m["value"].startswith(("#", "{", "[", "|", ">")):
+            continue
+        key, value = m["key"], m["value"].strip("'\"")
+        plain = value.lower() in ("true", "false") or value.replace(".", "", 1).isdigit()  # max_tokens: 200
+        raw = (_REF_KEY.search(key) is None and _SECRETISH_KEY.search(key) is not None and not plain) or (
+            key.endswith("_secret_ref") and looks_like_a_key(value))
+        if raw:
+            lines[i] = f"{m['lead']}{key}:{m['gap']}''  {REDACTED_NOTE}"
+    return "\n".join(lines)

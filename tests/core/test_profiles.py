@@ -156,3 +156,19 @@ def test_names_match_in_any_case_in_any_script(demo: Context, demo_ws: uuid.UUID
     with pytest.raises(ValidationError, match="already exists"):
         brands.create(demo_ws, "ÉMILE ATELIER")
     assert [x.name for x in brands.list(demo_ws)] == ["EcoThreads Boutique", "Émile Atelier"]
+
+
+def test_a_yaml_edit_writes_only_the_fields_it_changed_since_its_base(demo: Context, demo_ws: uuid.UUID) -> None:
+    """A stale editor does not undo what a sync, an agent or another device changed meanwhile."""
+    brands = Brands(demo)
+    eco = brands.find(demo_ws, "EcoThreads Boutique")
+    base = brands.to_yaml(eco)
+    brands.update(eco.id, industry="Changed elsewhere", persona_guardian_namespace_id="pg-ns-42")
+    edited = base.replace("name: EcoThreads Boutique", "name: EcoThreads Atelier") \
+        .replace("description_text: Clothes", "description_text: Jeans")
+    saved = brands.save_yaml(eco.id, edited, base=base)
+    assert (saved.name, saved.industry, saved.persona_guardian_namespace_id) == (
+        "EcoThreads Atelier", "Changed elsewhere", "pg-ns-42")
+    assert saved.description_text.startswith("Jeans")
+    cleared = brands.to_yaml(saved).replace("industry: Changed elsewhere\n", "")
+    assert brands.save_yaml(eco.id, cleared, base=brands.to_yaml(saved)).industry is None  # a deletion is an edit

@@ -60,3 +60,18 @@ def test_a_raw_secret_is_named_where_it_is() -> None:
                                   "openai_api_key"])
 def test_names_of_secrets_are_not_taken_for_secrets(name: str) -> None:
     check_no_raw_secrets({"access_token_secret_ref": name}, "s")
+
+
+def test_a_draft_keeps_no_raw_secret_and_everything_else_as_typed() -> None:
+    from ionflux.core.secrets import REDACTED_NOTE, redact_yaml_secrets
+
+    typed = ("name: X\nshopify:\n  store_url: https://x.example\n  access_token: shpat_123\n"
+             "  access_token_secret_ref: shopify-eco\n  api_key_secret_ref: 'sk-live-abc'\n  password: ''\n"
+             "apps:\n- token: \"abc def\"\nmax_tokens: 200\nsecret_santa: true\n")
+    kept = redact_yaml_secrets(typed).split("\n")
+    assert kept[3] == f"  access_token: ''  {REDACTED_NOTE}"
+    assert kept[5] == f"  api_key_secret_ref: ''  {REDACTED_NOTE}"
+    assert kept[8] == f"- token: ''  {REDACTED_NOTE}"
+    for i in (0, 1, 2, 4, 6, 7, 9, 10):
+        assert kept[i] == typed.split("\n")[i]
+    assert "shpat_123" not in "\n".join(kept) and "sk-live-abc" not in "\n".join(kept)

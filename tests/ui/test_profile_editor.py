@@ -129,3 +129,45 @@ def test_new_creator_has_keys_and_a_place_in_the_palette(qtbot: Any, window: Any
     window.palette._search()
     qtbot.waitUntil(lambda: bool(window.palette.entries), timeout=3000)
     assert (window.palette.entries[0].kind, window.palette.entries[0].title) == ("command", "New creator")
+
+
+def test_a_change_made_elsewhere_shows_in_an_unedited_editor(qtbot: Any, window: Any, app: Any) -> None:
+    pane = _edit(qtbot, window, _brand_page(qtbot, window))
+    app.brands.update(pane.config_id, industry="Changed by sync")
+    qtbot.waitUntil(lambda: "industry: Changed by sync\n" in pane.code.toPlainText(), timeout=3000)
+    assert pane.vm.saved_text == pane.code.toPlainText() and not pane.banner.isVisible()
+
+
+def test_saving_a_stale_edit_keeps_what_changed_elsewhere_in_the_other_fields(qtbot: Any, window: Any,
+                                                                               app: Any) -> None:
+    pane = _edit(qtbot, window, _brand_page(qtbot, window))
+    edited = pane.code.toPlainText().replace("name: EcoThreads Boutique", "name: EcoThreads Atelier", 1)
+    pane.code.setPlainText(edited)
+    app.brands.update(pane.config_id, industry="Changed by sync", persona_guardian_namespace_id="pg-ns-42")
+    qtbot.waitUntil(pane.banner.isVisible, timeout=3000)
+    assert "changed elsewhere" in pane.banner.text()
+    assert pane.code.toPlainText() == edited  # the edit is not thrown away
+    with qtbot.waitSignal(pane.vm.saved, timeout=3000) as saved:
+        pane.save_button.click()
+    assert saved.args[0] is True
+    brand = app.brands.get(pane.config_id)
+    assert (brand.name, brand.industry, brand.persona_guardian_namespace_id) == (
+        "EcoThreads Atelier", "Changed by sync", "pg-ns-42")
+    qtbot.waitUntil(lambda: "industry: Changed by sync\n" in pane.code.toPlainText(), timeout=3000)
+
+
+def test_a_pasted_token_never_reaches_the_draft(qtbot: Any, window: Any) -> None:
+    from conftest import wait_idle
+
+    page = _brand_page(qtbot, window)
+    pane = _edit(qtbot, window, page)
+    token = "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"
+    broken = pane.code.toPlainText().replace("  store_url:", f"  access_token: {token}\n  store_url:", 1)
+    _line, problem = refused_save(qtbot, pane, broken, token)
+    assert "holds a secret value" in problem
+    window._close_tab(window.tabs.indexOf(pane))
+    wait_idle(qtbot, window)
+    drafts = window.services.store.get_local("ui.drafts.yaml", {})
+    assert token not in str(drafts) and "access_token: ''" in drafts[str(page.item.id)]
+    again = _edit(qtbot, window, _brand_page(qtbot, window))
+    assert again.banner.isVisible() and token not in again.code.toPlainText()

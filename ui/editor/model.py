@@ -19,6 +19,7 @@ from psygnal import Signal
 
 from ionflux.agents.config import ConfigInvalid, resolve_config
 from ionflux.core.errors import IonfluxError
+from ionflux.core.secrets import redact_yaml_secrets
 from ionflux.ui.editor.completion import Suggestion, suggest
 from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.ops import OpRunner
@@ -59,6 +60,7 @@ class YamlEditorViewModel:
         saved(bool, str): whether the YAML was applied, and a message (an invalid save is kept as a draft).
         runs_changed(list[RunRow]): the recent runs, newest first.
         run_detail(dict): one run's record and log, for the detail view.
+        changed_elsewhere(str): what is edited was changed by someone else (sync, an agent); its new text.
     """
 
     kind = ""
@@ -71,6 +73,7 @@ class YamlEditorViewModel:
     saved = Signal(bool, str)
     runs_changed = Signal(list)
     run_detail = Signal(dict)
+    changed_elsewhere = Signal(str)
 
     def __init__(self, services: Services, ops: OpRunner, config_id: uuid.UUID) -> None:
         self.services, self.ops, self.config_id = services, ops, config_id
@@ -102,6 +105,10 @@ class YamlEditorViewModel:
     def _touched(self, events: EventBatch) -> bool:
         """Whether committed events may have changed the runs shown."""
         raise NotImplementedError
+
+    def _record_touched(self, events: EventBatch) -> bool:
+        """Whether committed events changed what is edited (then its text is fetched again)."""
+        return False
 
     def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
         raise NotImplementedError
@@ -137,8 +144,10 @@ class YamlEditorViewModel:
             self.validated.emit(*result)
 
     def keep_draft(self, text: str) -> None:
-        """Remember unsaved text on this device (cleared once the YAML is saved)."""
+        """Remember unsaved text on this device (cleared once the YAML is saved); never a raw secret."""
         key, store = str(self.config_id), self.services.store
+        if text != self.saved_text:
+            text = redact_yaml_secrets(text)
 
         def write() -> None:
             drafts = dict(store.get_local(DRAFTS_KEY, {}) or {})
@@ -186,6 +195,17 @@ class YamlEditorViewModel:
     def on_events(self, events: EventBatch) -> None:
         if self._touched(events):
             self.refresh_runs()
+        if self._record_touched(events):
+            self.ops.run(self._fetch, label=f"reading the {self.kind}", on_success=self._fetched)
+
+    def _fetched(self, data: tuple[str, dict[str, Any], str]) -> None:
+        if data[2] != self.saved_text:
+            self.changed_elsewhere.emit(data[2])
+
+    def follow(self, text: str) -> None:
+        """Take ``text`` (changed elsewhere) as the saved text: the editor had no edits of its own."""
+        self.saved_text = text
+        self.keep_draft(text)
 
 
 class EditorViewModel(YamlEditorViewModel):

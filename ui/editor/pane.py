@@ -115,6 +115,7 @@ class EditorPane(QWidget):
         vm.saved.connect(self._saved)
         vm.runs_changed.connect(self._show_runs)
         vm.run_detail.connect(self._show_run)
+        vm.changed_elsewhere.connect(self._changed_elsewhere)
 
     def _layout(self) -> None:
         head = QHBoxLayout()
@@ -160,6 +161,24 @@ class EditorPane(QWidget):
         self.definition.setHtml(definition_html(definition, self.theme))
         self.vm.validate(text)
         self._update_state()
+
+    def _changed_elsewhere(self, text: str) -> None:
+        """Show the new text when there is no edit here; otherwise keep the edit and say what Save does."""
+        if self.code.toPlainText() in (self.vm.saved_text, text):
+            self.vm.follow(text)
+            self._loading = True
+            cursor = self.code.textCursor().position()
+            self.code.setPlainText(text)
+            moved = self.code.textCursor()
+            moved.setPosition(min(cursor, len(text)))
+            self.code.setTextCursor(moved)
+            self._loading = False
+            self.vm.validate(text)
+            self._update_state()
+        else:
+            self.banner.setText(f"This {self.vm.kind} was changed elsewhere since you opened it. Save writes the "
+                                "fields you edited and keeps the other changes.")
+            self.banner.show()
 
     def _typed(self) -> None:
         if not self._loading:

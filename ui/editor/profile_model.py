@@ -73,6 +73,7 @@ class ProfileEditorViewModel(YamlEditorViewModel):
         super().__init__(services, ops, profile_id)
         self.kind = kind
         self.reference = reference(kind)
+        self._base: str | None = None
 
     @property
     def profiles(self) -> Brands | Creators:
@@ -90,8 +91,16 @@ class ProfileEditorViewModel(YamlEditorViewModel):
             return [Problem(line, column, exc.message)], None
         return [], {k: (v.value if isinstance(v, ProfileStatus) else v) for k, v in values.items()}
 
+    def save(self, text: str, then: Any = None) -> None:
+        self._base = self.saved_text  # what the edit started from: the fields it did not touch stay as they are now
+        super().save(text, then)
+
     def _apply(self, text: str, source: str) -> Any:
-        return self.profiles.save_yaml(self.config_id, text, source)
+        return self.profiles.save_yaml(self.config_id, text, source, base=self._base)
+
+    def _record_touched(self, events: EventBatch) -> bool:
+        mine = str(self.config_id)
+        return any((e.payload_json or {}).get("id") == mine for e in events.of(f"ionflux.{self.kind}."))
 
     def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
         """Field names at the start of a line; the accepted values after ``status:``."""
