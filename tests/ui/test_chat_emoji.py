@@ -51,7 +51,8 @@ def test_a_reaction_chip_shows_the_emoji_only_where_a_font_can_draw_it(
 
 @pytest.mark.parametrize(("reaction", "name"), [
     ("🚀", "rocket"), ("👍🏽", "thumbs up sign"), ("🇫🇷", "flag FR"), ("👨\u200d👩\u200d👧", "man woman girl"),
-    ("😂", "face with tears…"), ("❤️", "♥"), ("ok", "ok"),
+    ("😂", "face with tears…"), ("❤️", "♥"), ("❤", "♥"), ("⏰", "alarm clock"), ("‼️", "double exclamat…"),
+    ("1️⃣", "keycap 1"), ("ok", "ok"),
 ])
 def test_any_reaction_from_another_device_gets_a_name_without_an_emoji_font(
         qtbot: Any, emoji_font: Any, reaction: str, name: str) -> None:

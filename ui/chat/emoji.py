@@ -21,7 +21,7 @@ _THUMBS_UP = 0x1F44D
 #: Joiners, variation selectors and skin tones: they shape an emoji but are no part of its name.
 _SILENT = {0x200D, 0xFE0E, 0xFE0F, *range(0x1F3FB, 0x1F400)}
 _REGIONAL_A = 0x1F1E6
-_SYMBOLS = 0x2600  # Miscellaneous Symbols onwards: where emoji (and plain fonts' gaps) begin
+_SYMBOLS = 0x2300  # Miscellaneous Technical onwards (⌚ ⏰): where emoji (and plain fonts' gaps) begin
 MAX_NAME = 16
 _EMOJI_FAMILIES = ("emoji", "symbola", "joypixels")
 
@@ -43,11 +43,15 @@ def can_draw_emoji() -> bool:
 
 def short_name(emoji: str) -> str:
     """A few words for ``emoji`` from its Unicode name ("🚀" -> "rocket"; a flag -> "flag FR")."""
-    if emoji in SHORT_NAMES:
-        return SHORT_NAMES[emoji]
+    bare = emoji.replace("\ufe0f", "")
+    for known, name in SHORT_NAMES.items():
+        if bare == known.replace("\ufe0f", ""):
+            return name
     points = [ord(c) for c in emoji if ord(c) not in _SILENT]
-    if all(p < _SYMBOLS for p in points):
-        return emoji  # letters and marks any text font draws
+    if "\ufe0f" not in emoji and "\u20e3" not in emoji and all(p < _SYMBOLS for p in points):
+        return emoji  # letters and marks any text font draws (an emoji style selector says otherwise)
+    if len(points) == 2 and points[1] == 0x20E3:
+        return f"keycap {chr(points[0])}"
     if len(points) == 2 and all(_REGIONAL_A <= p < _REGIONAL_A + 26 for p in points):
         return "flag " + "".join(chr(ord("A") + p - _REGIONAL_A) for p in points)
     words = [unicodedata.name(chr(p), "").lower() for p in points]
