@@ -135,3 +135,17 @@ def test_running_an_invalid_edit_is_refused(qtbot: Any, window: Any, copy_config
     with qtbot.waitSignal(pane.message, timeout=1000) as said:
         pane.run_button.click()
     assert "Fix the problems" in said.args[0]
+
+
+def test_a_change_made_elsewhere_is_followed_or_announced(qtbot: Any, window: Any, app: Any,
+                                                          copy_config: uuid.UUID) -> None:
+    """E.g. /schedule rewrote the YAML while its editor was open: a stale Save must not pass unnoticed."""
+    pane = _open(qtbot, window, copy_config)
+    app.runtime.save_yaml(copy_config, "inputs:\n  brief: summer sale\n")
+    qtbot.waitUntil(lambda: pane.code.toPlainText() == "inputs:\n  brief: summer sale\n", timeout=3000)
+    assert not pane.banner.isVisible() and "Saved" in pane.state.text()
+    pane.code.setPlainText("inputs:\n  brief: summer sale\n  tone: calm\n")
+    app.runtime.save_yaml(copy_config, "inputs:\n  brief: autumn sale\n")
+    qtbot.waitUntil(pane.banner.isVisible, timeout=3000)
+    assert "changed elsewhere" in pane.banner.text() and "replaces it" in pane.banner.text()
+    assert pane.code.toPlainText() == "inputs:\n  brief: summer sale\n  tone: calm\n"

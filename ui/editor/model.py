@@ -68,6 +68,10 @@ class YamlEditorViewModel:
     can_run_by_hand = True
     #: Whether what is edited has runs to list (brands and creators do not).
     has_runs = True
+    #: Event type prefix of the edited row's own changes, to follow edits made elsewhere (sync, /schedule).
+    record_events = ""
+    #: Whether Save writes only the fields the edit changed (else the whole text replaces what is stored).
+    merges_on_save = False
     loaded = Signal(str, dict, str, bool)
     validated = Signal(list, object)
     saved = Signal(bool, str)
@@ -108,7 +112,9 @@ class YamlEditorViewModel:
 
     def _record_touched(self, events: EventBatch) -> bool:
         """Whether committed events changed what is edited (then its text is fetched again)."""
-        return False
+        mine = str(self.config_id)
+        return bool(self.record_events) and any((e.payload_json or {}).get("id") == mine
+                                                for e in events.of(self.record_events))
 
     def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
         raise NotImplementedError
@@ -212,6 +218,7 @@ class EditorViewModel(YamlEditorViewModel):
     """An agent configuration's YAML, checked by the runtime's own resolver, applied through the runtime."""
 
     kind = "agent configuration"
+    record_events = "ionflux.agent.configuration."
 
     def _fetch(self) -> tuple[str, dict[str, Any], str]:
         cfg = self.services.agent_configs.get(self.config_id)

@@ -176,8 +176,9 @@ class EditorPane(QWidget):
             self.vm.validate(text)
             self._update_state()
         else:
-            self.banner.setText(f"This {self.vm.kind} was changed elsewhere since you opened it. Save writes the "
-                                "fields you edited and keeps the other changes.")
+            then = ("Save writes the fields you edited and keeps the other changes." if self.vm.merges_on_save else
+                    "Save replaces it with your text; copy your edit, then undo it to see theirs.")
+            self.banner.setText(f"This {self.vm.kind} was changed elsewhere since you opened it. {then}")
             self.banner.show()
 
     def _typed(self) -> None:

@@ -54,6 +54,7 @@ class PlaybookEditorViewModel(YamlEditorViewModel):
 
     kind = "playbook"
     can_run_by_hand = False
+    record_events = "ionflux.playbook."
 
     def __init__(self, services: Services, ops: OpRunner, playbook_id: uuid.UUID) -> None:
         super().__init__(services, ops, playbook_id)

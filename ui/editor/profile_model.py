@@ -68,10 +68,12 @@ class ProfileEditorViewModel(YamlEditorViewModel):
 
     can_run_by_hand = False
     has_runs = False
+    merges_on_save = True
 
     def __init__(self, services: Services, ops: OpRunner, kind: str, profile_id: uuid.UUID) -> None:
         super().__init__(services, ops, profile_id)
         self.kind = kind
+        self.record_events = f"ionflux.{kind}."
         self.reference = reference(kind)
         self._base: str | None = None
 
@@ -98,9 +100,6 @@ class ProfileEditorViewModel(YamlEditorViewModel):
     def _apply(self, text: str, source: str) -> Any:
         return self.profiles.save_yaml(self.config_id, text, source, base=self._base)
 
-    def _record_touched(self, events: EventBatch) -> bool:
-        mine = str(self.config_id)
-        return any((e.payload_json or {}).get("id") == mine for e in events.of(f"ionflux.{self.kind}."))
 
     def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
         """Field names at the start of a line; the accepted values after ``status:``."""
