@@ -24,13 +24,16 @@ WIDGET_KEYS = (
 )
 
 
+MAX_ACTION_WIDTH = 300
+
+
 class ShortcutsSheet(QDialog):
     """Lists every command with its keys (commands without keys are reachable from the palette)."""
 
     def __init__(self, keymap: KeyMap, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(640, 620)
+        self.resize(760, 620)
         self.filter = QLineEdit(self)
         self.filter.setPlaceholderText("Filter shortcuts…")
         self.tree = QTreeWidget(self)
@@ -53,6 +56,7 @@ class ShortcutsSheet(QDialog):
             keys = keymap.native(cmd.id) or (cmd.slash or "palette")
             rows.append((category, cmd.title, keys, cmd.help))
         rows += [(category, action, keys, "") for category, keys, action in WIDGET_KEYS]
+        rows.sort(key=lambda r: (r[0], r[1].casefold()))  # groups, then actions, alphabetically
         for category, title, keys, help_text in rows:
             group = groups.get(category)
             if group is None:
@@ -60,11 +64,17 @@ class ShortcutsSheet(QDialog):
                 group.setFirstColumnSpanned(True)
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 self.tree.addTopLevelItem(group)
-            group.addChild(QTreeWidgetItem([title, keys, help_text]))
+            row = QTreeWidgetItem([title, keys, help_text])
+            for column, text in enumerate((title, keys, help_text)):
+                row.setToolTip(column, text)  # the full text where a column cuts it short
+            group.addChild(row)
         self.tree.setRootIsDecorated(False)
         self.tree.expandAll()
-        for i in range(3):
+        for i in range(2):
             self.tree.resizeColumnToContents(i)
+        # "What it does" gets the room: a long action name is cut short (its tooltip has it all).
+        self.tree.setColumnWidth(0, min(self.tree.columnWidth(0), MAX_ACTION_WIDTH))
+        self.tree.header().setStretchLastSection(True)
         self.filter.textChanged.connect(self._filter)
 
     def _filter(self, text: str) -> None:

@@ -78,6 +78,11 @@ def test_the_shortcuts_sheet_lists_every_bound_command(qtbot: Any, window: Any) 
     for title in ("Command palette", "Undo", "Redo", "Fit to content", "Add block", "New page", "Move left"):
         assert rows[title]
     assert rows["Command palette"] == "Ctrl+K"
+    groups = [sheet.tree.topLevelItem(i) for i in range(sheet.tree.topLevelItemCount())]
+    canvas = next(g for g in groups if g.text(0) == "CANVAS")
+    titles = [canvas.child(j).text(0) for j in range(canvas.childCount())]
+    assert titles == sorted(titles, key=str.casefold)  # found by reading down, alphabetically
+    assert sheet.tree.columnWidth(0) <= 300  # a long action name does not push "What it does" out of sight
     sheet.filter.setText("zoom")
     visible = [sheet.tree.topLevelItem(i) for i in range(sheet.tree.topLevelItemCount())
                if not sheet.tree.topLevelItem(i).isHidden()]
