@@ -376,13 +376,15 @@ class MainWindow(QMainWindow):
     def _refresh_records(self, library: Any) -> None:
         """Open record pages show their item as it is now (edited here, or synced in)."""
         items = {(i.kind, i.id): i for group in (library.brands, library.creators, library.prompts) for i in group}
-        for index in range(self.tabs.count()):
+        for index in reversed(range(self.tabs.count())):
             view = self.tabs.widget(index)
             if isinstance(view, RecordView):
                 item = items.get((view.item.kind, view.item.id))
                 if item is not None:
                     view.set_item(item)
                     self.tabs.setTabText(index, item.name)
+                else:  # archived or deleted (here or elsewhere): its page goes with it from the sidebar
+                    self._close_tab(index)
 
     def _close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)

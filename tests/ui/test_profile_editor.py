@@ -171,3 +171,16 @@ def test_a_pasted_token_never_reaches_the_draft(qtbot: Any, window: Any) -> None
     assert token not in str(drafts) and "access_token: ''" in drafts[str(page.item.id)]
     again = _edit(qtbot, window, _brand_page(qtbot, window))
     assert again.banner.isVisible() and token not in again.code.toPlainText()
+
+
+def test_archiving_in_the_editor_closes_the_page_and_leaves_the_sidebar(qtbot: Any, window: Any, app: Any) -> None:
+    page = _brand_page(qtbot, window)
+    pane = _edit(qtbot, window, page)
+    pane.code.setPlainText(pane.code.toPlainText().replace("status: active", "status: archived"))
+    with qtbot.waitSignal(pane.vm.saved, timeout=3000) as saved:
+        pane.save_button.click()
+    assert saved.args[0] is True
+    del page  # its tab closes, and the widget goes with it
+    qtbot.waitUntil(lambda: not any(isinstance(window.tabs.widget(i), RecordView)
+                                    for i in range(window.tabs.count())), timeout=3000)
+    assert window.workspace_vm.library.brands == [] and window.tabs.currentWidget() is pane
