@@ -113,12 +113,14 @@ _TOKEN_RUN = re.compile(r"[A-Za-z0-9+=]{20,}")
 def looks_like_a_key(value: str) -> bool:
     """Whether ``value`` reads as a credential rather than a secret's name.
 
-    A service's key prefix, or a run of 20+ letters and digits mixed (names are words joined by
-    ``_ - . /``; tokens are not).
+    A service's key prefix, or (outside paths and URIs, which name secrets in a manager) a run of 20+
+    letters and digits mixed: names are words joined by ``_ - .``; tokens are not.
     """
     value = _normalise(value)
     if value.startswith(_KEY_PREFIXES):
         return True
+    if "/" in value or ":" in value:
+        return False  # a path or URI names a secret in a manager (its version ids may look random)
     return any(any(c.isdigit() for c in run) and any(c.isalpha() for c in run)
                for run in _TOKEN_RUN.findall(value))
 

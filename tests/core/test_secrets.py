@@ -57,7 +57,9 @@ def test_a_raw_secret_is_named_where_it_is() -> None:
 
 @pytest.mark.parametrize("name", ["shopify-eco", "projects/ionflux-demo/secrets/shopify_ecothreads/versions/latest",
                                   "keyring:openai", "sendgrid", "tiktok_business_account_token_2026",
-                                  "openai_api_key"])
+                                  "openai_api_key",
+                                  "https://vault.vault.azure.net/secrets/shopify/0123456789abcdef0123456789abcdef",
+                                  "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/shopify-AbCdEf"])
 def test_names_of_secrets_are_not_taken_for_secrets(name: str) -> None:
     check_no_raw_secrets({"access_token_secret_ref": name}, "s")
 
