@@ -14,7 +14,7 @@ from ionflux.core.context import Context
 from ionflux.core.errors import ConflictError, NotFoundError, ValidationError
 from ionflux.core.models import Playbook, PlaybookActionType, PlaybookRun, PlaybookRunStatus, PlaybookStatus
 from ionflux.core.workspaces import require_member
-from ionflux.core.yamltext import key_positions, load_yaml, locate
+from ionflux.core.yamltext import load_yaml, relocated
 
 CONDITION_OPERATORS = ("gt", "lt", "gte", "lte", "eq", "ne", "contains", "in")
 MAX_STEPS = 200
@@ -150,11 +150,7 @@ def parse_yaml(text: str, source: str = "playbook.yaml") -> dict[str, Any]:
         return _checked(doc.get("name"), doc.get("description_text"), doc.get("status"),
                         doc.get("trigger_event_schema_json"), doc.get("steps_json_array"))
     except ValidationError as exc:
-        field = exc.where or ""
-        path = tuple(p for p in field.replace("[", ".").replace("]", "").split(".") if p)
-        line, column = locate(key_positions(text), path)
-        raise ValidationError(f"{field}: {exc.message}" if field else exc.message,
-                              where=f"{source}:{line or 1}:{column or 1}") from None
+        raise relocated(exc, text, source) from None
 
 
 def _require_unique_name(session: Any, workspace_id: uuid.UUID, name: str, playbook_id: uuid.UUID | None) -> None:

@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from ionflux.core import validation as v
 from ionflux.core.context import Context
-from ionflux.core.errors import NotFoundError, SecretError, ValidationError
+from ionflux.core.errors import IonfluxError, NotFoundError, SecretError, ValidationError
 from ionflux.core.models import Brand, Creator, ProfileStatus
 from ionflux.core.secrets import check_no_raw_secrets
 from ionflux.core.workspaces import require_member
-from ionflux.core.yamltext import key_positions, load_yaml, locate
+from ionflux.core.yamltext import load_yaml, relocated
 
 P = TypeVar("P", Brand, Creator)
 
@@ -199,12 +199,8 @@ class _Profiles:
         except ValidationError as exc:
             raise self._located(exc, text, source) from None
 
-    def _located(self, exc: ValidationError | SecretError, text: str, source: str) -> ValidationError | SecretError:
-        field = (exc.where or "").removeprefix(f"{self.label}.")
-        path = tuple(p for p in field.replace("[", ".").replace("]", "").split(".") if p)
-        line, column = locate(key_positions(text), path)
-        return type(exc)(f"{field}: {exc.message}" if field else exc.message,
-                         where=f"{source}:{line or 1}:{column or 1}")
+    def _located(self, exc: ValidationError | SecretError, text: str, source: str) -> IonfluxError:
+        return relocated(exc, text, source, prefix=f"{self.label}.")
 
     def archive(self, profile_id: uuid.UUID) -> Any:
         return self.update(profile_id, status=ProfileStatus.ARCHIVED)

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from ionflux.core.errors import ValidationError
+from ionflux.core.errors import IonfluxError, ValidationError
 
 MAX_YAML_BYTES = 256 * 1024
 MAX_ALIASES = 100
@@ -108,6 +108,18 @@ def locate(positions: dict[tuple[str, ...], tuple[int, int]], path: tuple[str, .
             return positions[path]
         path = path[:-1]
     return 0, 0
+
+
+def relocated(exc: IonfluxError, text: str, source: str, prefix: str = "") -> IonfluxError:
+    """``exc`` pointed at its field's ``source:line:column`` in ``text``.
+
+    Its ``where`` is a field path such as ``steps_json_array[1].step_id``; that path (without
+    ``prefix``) then leads the message.
+    """
+    field = (exc.where or "").removeprefix(prefix)
+    path = tuple(p for p in field.replace("[", ".").replace("]", "").split(".") if p)
+    line, column = locate(key_positions(text), path)
+    return type(exc)(f"{field}: {exc.message}" if field else exc.message, where=f"{source}:{line or 1}:{column or 1}")
 
 
 def key_positions(text: str) -> dict[tuple[str, ...], tuple[int, int]]:
