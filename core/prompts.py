@@ -16,10 +16,13 @@ from ionflux.core.context import Context
 from ionflux.core.errors import ConflictError, NotFoundError, ValidationError
 from ionflux.core.models import Prompt, PromptLibrary, PromptVersion
 from ionflux.core.workspaces import require_member
+from ionflux.core.yamltext import load_yaml, relocated
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 VARIABLE_TYPES = ("text", "number", "date", "json_object")
 MAX_PROMPT_CHARS = 50_000
+#: A prompt's editable fields, in the order its YAML form lists them.
+PROMPT_YAML_FIELDS = ("name", "prompt_text", "variables_schema_json_array", "tags_array")
 
 
 def placeholders(template: str) -> list[str]:
@@ -199,6 +202,65 @@ class Prompts:
                 prompt.tags_array = v.str_list(tags, "tags_array")
             prompt.version += 1
         return prompt
+
+    # -- the YAML form --------------------------------------------------------------------------
+
+    def to_yaml(self, prompt: Prompt) -> str:
+        """A prompt's editable fields as YAML, its text as a literal block (what the window's editor shows)."""
+        import yaml
+
+        class Dumper(yaml.SafeDumper):
+            pass
+
+        def text_block(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+            """Lines as a literal block, one long line as a folded one: prose reads as prose."""
+            style = None
+            if value == value.strip() and not any(line != line.rstrip() for line in value.split("\n")):
+                style = "|" if "\n" in value else ">" if len(value) > 80 else None
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+        Dumper.add_representer(str, text_block)
+        doc = {"name": prompt.name, "prompt_text": prompt.prompt_text,
+               "variables_schema_json_array": prompt.variables_schema_json_array or [],
+               "tags_array": prompt.tags_array or []}
+        return yaml.dump(doc, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=110)
+
+    def parse_yaml(self, text: str, source: str = "prompt.yaml") -> dict[str, Any]:
+        """Check a prompt's YAML form: every error names ``source:line:column`` and the field."""
+        doc = load_yaml(text, source)
+        if not isinstance(doc, Mapping):
+            raise ValidationError("a prompt must be a mapping of name, prompt_text, variables_schema_json_array...",
+                                  where=f"{source}:1:1")
+        try:
+            unknown = sorted(set(map(str, doc)) - set(PROMPT_YAML_FIELDS))
+            if unknown:
+                raise ValidationError(f"unknown field (expected one of {', '.join(PROMPT_YAML_FIELDS)})",
+                                      where=unknown[0])
+            prompt_text = self._text(doc.get("prompt_text"))
+            return {"name": v.name(doc.get("name")), "prompt_text": prompt_text,
+                    "variables_schema_json_array": validate_variables_schema(doc.get("variables_schema_json_array"),
+                                                                             prompt_text),
+                    "tags_array": v.str_list(doc.get("tags_array"), "tags_array")}
+        except ValidationError as exc:
+            placeholder = re.search(r"\{\{\w+\}\}", exc.message) if exc.where == "prompt_text" else None
+            for i, row in enumerate(text.split("\n") if placeholder else ()):
+                if placeholder.group() in row:  # an undeclared {{name}}: marked where it is written
+                    raise ValidationError(f"prompt_text: {exc.message}",
+                                          where=f"{source}:{i + 1}:{row.index(placeholder.group()) + 1}") from None
+            raise relocated(exc, text, source) from None
+
+    def save_yaml(self, prompt_id: uuid.UUID, text: str, source: str = "prompt.yaml") -> Prompt:
+        """Apply a YAML form as a new version of the prompt (none when nothing changed); invalid: no change."""
+        values = self.parse_yaml(text, source)
+        prompt = self.get(prompt_id)
+        if all(getattr(prompt, k) == value for k, value in values.items()):
+            return prompt
+        return self.edit(prompt_id, name=values["name"], prompt_text=values["prompt_text"],
+                         variables=values["variables_schema_json_array"], tags=values["tags_array"])
+
+    def get(self, prompt_id: uuid.UUID) -> Prompt:
+        with self.ctx.store.read() as s:
+            return self._prompt(s, prompt_id)
 
     def versions(self, prompt_id: uuid.UUID) -> list[PromptVersion]:
         with self.ctx.store.read() as s:

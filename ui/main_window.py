@@ -331,6 +331,16 @@ class MainWindow(QMainWindow):
         return self._open_yaml(profile_id, lambda: ProfileEditorViewModel(self.services, self.ops, kind, profile_id),
                                "✎")
 
+    def open_prompt(self, prompt_id: uuid.UUID) -> EditorPane:
+        """Open (or show) a library prompt's YAML editor in a tab."""
+        from ionflux.ui.editor.prompt_model import PromptEditorViewModel
+
+        return self._open_yaml(prompt_id, lambda: PromptEditorViewModel(self.services, self.ops, prompt_id), "✎")
+
+    def edit_record(self, item: LibraryItem) -> EditorPane:
+        """The editor of what a record page shows."""
+        return self.open_prompt(item.id) if item.kind == "prompt" else self.open_profile(item.kind, item.id)
+
     def new_profile(self, kind: str) -> None:
         """Create a blank brand or creator ("New brand") and open its editor to fill it in."""
         ws = self.workspace_vm.workspace_id
@@ -368,7 +378,7 @@ class MainWindow(QMainWindow):
                 open_view.setFocus()
                 return
         view = RecordView(item, self.theme, self)
-        view.edit_requested.connect(lambda it: self.open_profile(it.kind, it.id))
+        view.edit_requested.connect(self.edit_record)
         self.tabs.addTab(view, item.name)
         self.tabs.setCurrentWidget(view)
         view.setFocus()  # its keys (Ctrl+E) work at once, even when it was opened from the sidebar

@@ -1,4 +1,4 @@
-"""The page of a brand, creator or prompt opened from the sidebar (brands and creators: with Edit).
+"""The page of a brand, creator or prompt opened from the sidebar, with Edit (Ctrl+E).
 
 Fields are shown as a person would write them down, not as stored: colours as swatches, links
 as links, lists inline, nested settings as small tables; raw JSON only for what has no simpler
@@ -31,8 +31,8 @@ _ORDER = ("description_text", "industry", "bio_text", "niche_tags_array", "targe
 _HIDDEN = ("name", "status", "version")
 _HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 _WORDS = {"url": "URL", "id": "ID", "ref": "reference", "gt": ">", "lt": "<"}
-#: Kinds edited in the window (as YAML); prompts are edited through their library.
-EDITABLE = ("brand", "creator")
+#: Kinds whose page offers Edit (their YAML form); playbooks open straight into theirs.
+EDITABLE = ("brand", "creator", "prompt")
 EDIT_URL = "ionflux:edit"
 
 

@@ -64,3 +64,42 @@ def test_edit_introducing_undeclared_placeholder_is_refused_and_changes_nothing(
 def test_library_names_are_unique_per_workspace(demo: Context, demo_ws: uuid.UUID) -> None:
     with pytest.raises(ConflictError):
         Prompts(demo).create_library(demo_ws, "Marketing Email Prompts")
+
+
+def test_a_prompt_round_trips_through_its_yaml_form_and_an_edit_is_a_new_version(demo: Context,
+                                                                                   demo_ws: uuid.UUID) -> None:
+    prompts = Prompts(demo)
+    p = prompts.find(demo_ws, "Exciting Product Promotion")
+    text = prompts.to_yaml(p)
+    assert text.startswith("name: Exciting Product Promotion\nprompt_text: ")
+    assert prompts.save_yaml(p.id, text).version == p.version  # nothing changed: no new version
+    edited = text.replace("Include a call to", "End with a call to")
+    assert edited != text
+    saved = prompts.save_yaml(p.id, edited)
+    assert saved.version == p.version + 1 and "End with a call to" in saved.prompt_text
+    assert [ver.version for ver in prompts.versions(p.id)] == [p.version]
+    head, rest = edited.split("prompt_text:", 1)
+    multi = head + "prompt_text: |\n  Line one.\n  Line two {{product_name}}.\nvariables_schema_json_array:" + \
+        rest.split("variables_schema_json_array:", 1)[1]
+    saved = prompts.save_yaml(p.id, multi)
+    assert saved.prompt_text == "Line one.\nLine two {{product_name}}."
+    assert "prompt_text: |-\n  Line one.\n  Line two {{product_name}}.\n" in prompts.to_yaml(saved)  # stays a block
+
+
+@pytest.mark.parametrize(("change", "where", "message"), [
+    (("{{call_to_action}}", "{{cta}}"), "prompt.yaml:4:73", "prompt_text: placeholder {{cta}} is not declared"),
+    (("type: text", "type: colour"), "prompt.yaml:7:3",
+     "variables_schema_json_array[0].type: type 'colour' is not one of"),
+    (("tags_array: []", "tags_array: []\nmood: sunny"), "prompt.yaml:23:1", "mood: unknown field"),
+])
+def test_a_bad_prompt_form_names_its_line_and_changes_nothing(
+        demo: Context, demo_ws: uuid.UUID, change: tuple[str, str], where: str, message: str) -> None:
+    prompts = Prompts(demo)
+    p = prompts.find(demo_ws, "Exciting Product Promotion")
+    text = prompts.to_yaml(p)
+    bad = text.replace(*change, 1)
+    assert bad != text
+    with pytest.raises(ValidationError) as err:
+        prompts.save_yaml(p.id, bad)
+    assert (err.value.where, err.value.message[:len(message)]) == (where, message)
+    assert prompts.find(demo_ws, "Exciting Product Promotion").version == p.version

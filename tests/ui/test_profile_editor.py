@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -184,3 +185,35 @@ def test_archiving_in_the_editor_closes_the_page_and_leaves_the_sidebar(qtbot: A
     qtbot.waitUntil(lambda: not any(isinstance(window.tabs.widget(i), RecordView)
                                     for i in range(window.tabs.count())), timeout=3000)
     assert window.workspace_vm.library.brands == [] and window.tabs.currentWidget() is pane
+
+
+def test_a_prompt_is_edited_from_its_page_and_saved_as_a_new_version(qtbot: Any, window: Any, app: Any) -> None:
+    qtbot.waitUntil(lambda: bool(window.workspace_vm.library.prompts), timeout=5000)
+    window.sidebar.item_chosen.emit(window.workspace_vm.library.prompts[0])
+    page = window.tabs.currentWidget()
+    assert "EDIT" in page.toPlainText()
+    pane = _edit(qtbot, window, page)
+    assert window.tabs.tabText(window.tabs.currentIndex()) == "✎ Exciting Product Promotion"
+    text = pane.code.toPlainText()
+    before = app.prompts.get(pane.config_id).version
+    _line, problem = refused_save(qtbot, pane, text.replace("{{call_to_action}}", "{{cta}}"), "{{cta}}")
+    assert "placeholder {{cta}} is not declared" in problem
+    pane.code.setPlainText(text.replace("Include a call to", "End with a call to"))
+    with qtbot.waitSignal(pane.vm.saved, timeout=3000) as saved:
+        pane.save_button.click()
+    assert saved.args[0] is True
+    prompt = app.prompts.get(pane.config_id)
+    assert prompt.version == before + 1 and "End with a call to" in prompt.prompt_text
+    qtbot.waitUntil(lambda: "End with a call to" in page.toPlainText(), timeout=3000)
+
+
+def test_prompt_completion_offers_keys_where_keys_go_and_nothing_inside_the_text(qtbot: Any, window: Any) -> None:
+    from ionflux.ui.editor.prompt_model import PromptEditorViewModel
+
+    vm = PromptEditorViewModel(window.services, window.ops, uuid.uuid4())
+    text = "name: X\nprompt_text: |\n  desc\nvariables_schema_json_array:\n- name: a\n  ty\n  type: n\nta"
+    lines = text.split("\n")
+    assert vm.suggest(text, 2, len(lines[2]))[1] == []  # prose in the prompt: no popup to steal Enter
+    assert [s.text for s in vm.suggest(text, 5, len(lines[5]))[1]] == ["type: "]
+    assert [s.text for s in vm.suggest(text, 6, len(lines[6]))[1]] == ["number"]
+    assert [s.text for s in vm.suggest(text, 7, len(lines[7]))[1]] == ["tags_array: "]
