@@ -14,7 +14,7 @@ from ionflux.core.context import Context
 from ionflux.core.errors import ConflictError, NotFoundError, ValidationError
 from ionflux.core.models import Playbook, PlaybookActionType, PlaybookRun, PlaybookRunStatus, PlaybookStatus
 from ionflux.core.workspaces import require_member
-from ionflux.core.yamltext import load_yaml, relocated
+from ionflux.core.yamltext import load_form, relocated
 
 CONDITION_OPERATORS = ("gt", "lt", "gte", "lte", "eq", "ne", "contains", "in")
 MAX_STEPS = 200
@@ -139,14 +139,8 @@ def parse_yaml(text: str, source: str = "playbook.yaml") -> dict[str, Any]:
     Returns:
         The checked values, keyed like the model's columns (no ``status`` when the text has none).
     """
-    doc = load_yaml(text, source)
-    if not isinstance(doc, Mapping):
-        raise ValidationError("a playbook must be a mapping of name, trigger_event_schema_json, steps_json_array...",
-                              where=f"{source}:1:1")
+    doc = load_form(text, source, YAML_FIELDS, "a playbook")
     try:
-        unknown = sorted(set(map(str, doc)) - set(YAML_FIELDS))
-        if unknown:
-            raise ValidationError(f"unknown field (expected one of {', '.join(YAML_FIELDS)})", where=unknown[0])
         return _checked(doc.get("name"), doc.get("description_text"), doc.get("status"),
                         doc.get("trigger_event_schema_json"), doc.get("steps_json_array"))
     except ValidationError as exc:

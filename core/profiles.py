@@ -15,7 +15,7 @@ from ionflux.core.errors import IonfluxError, NotFoundError, SecretError, Valida
 from ionflux.core.models import Brand, Creator, ProfileStatus
 from ionflux.core.secrets import check_no_raw_secrets
 from ionflux.core.workspaces import require_member
-from ionflux.core.yamltext import load_yaml, relocated
+from ionflux.core.yamltext import load_form, relocated
 
 P = TypeVar("P", Brand, Creator)
 
@@ -164,15 +164,8 @@ class _Profiles:
         A field left out is cleared (but ``status``, which is kept).
         """
         source = source or f"{self.label}.yaml"
-        doc = load_yaml(text, source)
-        if not isinstance(doc, Mapping):
-            raise ValidationError(f"a {self.label} must be a mapping of {', '.join(self.yaml_fields[:3])}...",
-                                  where=f"{source}:1:1")
+        doc = load_form(text, source, self.yaml_fields, f"a {self.label}")
         try:
-            unknown = sorted(set(map(str, doc)) - set(self.yaml_fields))
-            if unknown:
-                raise ValidationError(f"unknown field (expected one of {', '.join(self.yaml_fields)})",
-                                      where=f"{self.label}.{unknown[0]}")
             wanted = {k: doc.get(k) for k in self.yaml_fields if k != "status" or "status" in doc}
             return self._fields(wanted)
         except (ValidationError, SecretError) as exc:

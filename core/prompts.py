@@ -16,7 +16,7 @@ from ionflux.core.context import Context
 from ionflux.core.errors import ConflictError, NotFoundError, ValidationError
 from ionflux.core.models import Prompt, PromptLibrary, PromptVersion
 from ionflux.core.workspaces import require_member
-from ionflux.core.yamltext import load_yaml, relocated
+from ionflux.core.yamltext import load_form, relocated
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 VARIABLE_TYPES = ("text", "number", "date", "json_object")
@@ -227,15 +227,8 @@ class Prompts:
 
     def parse_yaml(self, text: str, source: str = "prompt.yaml") -> dict[str, Any]:
         """Check a prompt's YAML form: every error names ``source:line:column`` and the field."""
-        doc = load_yaml(text, source)
-        if not isinstance(doc, Mapping):
-            raise ValidationError("a prompt must be a mapping of name, prompt_text, variables_schema_json_array...",
-                                  where=f"{source}:1:1")
+        doc = load_form(text, source, PROMPT_YAML_FIELDS, "a prompt")
         try:
-            unknown = sorted(set(map(str, doc)) - set(PROMPT_YAML_FIELDS))
-            if unknown:
-                raise ValidationError(f"unknown field (expected one of {', '.join(PROMPT_YAML_FIELDS)})",
-                                      where=unknown[0])
             prompt_text = self._text(doc.get("prompt_text"))
             return {"name": v.name(doc.get("name")), "prompt_text": prompt_text,
                     "variables_schema_json_array": validate_variables_schema(doc.get("variables_schema_json_array"),

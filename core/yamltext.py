@@ -7,6 +7,7 @@ costs milliseconds, not memory.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -108,6 +109,22 @@ def locate(positions: dict[tuple[str, ...], tuple[int, int]], path: tuple[str, .
             return positions[path]
         path = path[:-1]
     return 0, 0
+
+
+def load_form(text: str, source: str, fields: tuple[str, ...], what: str) -> Mapping[str, Any]:
+    """A record's YAML form (a playbook, a brand, a prompt): a mapping of ``fields`` and nothing else.
+
+    Args:
+        what: The record, for the message ("a playbook").
+    """
+    doc = load_yaml(text, source)
+    if not isinstance(doc, Mapping):
+        raise ValidationError(f"{what} must be a mapping of {', '.join(fields[:3])}...", where=f"{source}:1:1")
+    unknown = sorted(set(map(str, doc)) - set(fields))
+    if unknown:
+        raise relocated(ValidationError(f"unknown field (expected one of {', '.join(fields)})", where=unknown[0]),
+                        text, source)
+    return doc
 
 
 def relocated(exc: IonfluxError, text: str, source: str, prefix: str = "") -> IonfluxError:

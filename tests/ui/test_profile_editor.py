@@ -217,3 +217,12 @@ def test_prompt_completion_offers_keys_where_keys_go_and_nothing_inside_the_text
     assert [s.text for s in vm.suggest(text, 5, len(lines[5]))[1]] == ["type: "]
     assert [s.text for s in vm.suggest(text, 6, len(lines[6]))[1]] == ["number"]
     assert [s.text for s in vm.suggest(text, 7, len(lines[7]))[1]] == ["tags_array: "]
+
+
+def test_brand_completion_offers_its_fields_and_statuses(qtbot: Any, window: Any) -> None:
+    from ionflux.ui.editor.profile_model import ProfileEditorViewModel
+
+    vm = ProfileEditorViewModel(window.services, window.ops, "brand", uuid.uuid4())
+    assert [s.text for s in vm.suggest("ind", 0, 3)[1]] == ["industry: "]
+    assert [s.text for s in vm.suggest("name: X\nstatus: a", 1, 9)[1]] == ["active", "archived"]
+    assert vm.suggest("shopify_integration_details_json:\n  st", 1, 4)[1] == []  # settings are free-form

@@ -87,3 +87,32 @@ def suggest(text: str, line_no: int, column: int, definition: dict[str, Any]) ->
     else:
         keys = []
     return word_start, [k for k in keys if k.text.startswith(typed)]
+
+
+def suggest_fields(text: str, line_no: int, column: int, fields: tuple[str, ...], *,
+                   values: dict[str, Any] | None = None, nested: tuple[str, ...] = (),
+                   nested_in: str | None = None) -> tuple[int, list[Suggestion]]:
+    """Completion for a record's YAML form (playbook, brand, prompt...).
+
+    Field names at the start of a line; ``nested`` keys on an indented line or list item (only
+    under the field ``nested_in`` when given: elsewhere an indented line is free text); the
+    accepted ``values`` of a key after ``key:``.
+
+    Returns:
+        Where the word being replaced starts, and the suggestions.
+    """
+    lines = text.split("\n")
+    line = lines[line_no][:column] if line_no < len(lines) else ""
+    stripped = line.lstrip(" -")
+    if line != stripped and nested_in is not None:
+        section = next((row.split(":", 1)[0] for row in reversed(lines[:line_no])
+                        if row and not row[0].isspace() and row[0] not in "-#"), "")
+        if section != nested_in:
+            return column, []  # e.g. a prompt's text: prose, no popup to take the Enter key
+    if ":" in stripped:
+        key, _, typed = stripped.partition(":")
+        word = typed.strip()
+        accepted = (values or {}).get(key.strip(), ())
+        return column - len(word), [Suggestion(str(v), key.strip()) for v in accepted if str(v).startswith(word)]
+    keys = fields if line == stripped else nested
+    return column - len(stripped), [Suggestion(f"{k}: ", "field") for k in keys if k.startswith(stripped)]

@@ -214,6 +214,22 @@ class YamlEditorViewModel:
         self.keep_draft(text)
 
 
+class RecordEditorViewModel(YamlEditorViewModel):
+    """A record with no runs (a brand, a creator, a prompt): no Run buttons, no run history."""
+
+    can_run_by_hand = False
+    has_runs = False
+
+    def _runs(self) -> list[RunRow]:
+        return []
+
+    def _detail(self, run_id: uuid.UUID) -> dict[str, Any]:
+        raise LookupError(f"a {self.kind} has no runs")
+
+    def _touched(self, events: EventBatch) -> bool:
+        return False
+
+
 class EditorViewModel(YamlEditorViewModel):
     """An agent configuration's YAML, checked by the runtime's own resolver, applied through the runtime."""
 

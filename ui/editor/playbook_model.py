@@ -13,7 +13,7 @@ from typing import Any
 from ionflux.core.enums import PlaybookActionType
 from ionflux.core.errors import ValidationError
 from ionflux.core.playbooks import CONDITION_OPERATORS, YAML_FIELDS, parse_yaml, to_yaml
-from ionflux.ui.editor.completion import Suggestion
+from ionflux.ui.editor.completion import Suggestion, suggest_fields
 from ionflux.ui.editor.model import Problem, RunRow, YamlEditorViewModel, where_of
 from ionflux.ui.event_batch import EventBatch
 from ionflux.ui.ops import OpRunner
@@ -72,16 +72,7 @@ class PlaybookEditorViewModel(YamlEditorViewModel):
 
     def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
         """Field names at the start of a line, accepted values after ``status:``, ``action_type:``, ``operator:``."""
-        lines = text.split("\n")
-        line = lines[line_no][:column] if line_no < len(lines) else ""
-        stripped = line.lstrip(" -")
-        if ":" in stripped:
-            key, _, typed = stripped.partition(":")
-            values = _VALUES.get(key.strip(), [])
-            word = typed.strip()
-            return column - len(word), [Suggestion(str(v), key.strip()) for v in values if str(v).startswith(word)]
-        keys = YAML_FIELDS if line == stripped else _STEP_KEYS
-        return column - len(stripped), [Suggestion(f"{k}: ", "field") for k in keys if k.startswith(stripped)]
+        return suggest_fields(text, line_no, column, YAML_FIELDS, values=_VALUES, nested=_STEP_KEYS)
 
     def _runs(self) -> list[RunRow]:
         rows = [_row(r) for r in self.services.playbooks.runs(self.config_id, limit=50)]

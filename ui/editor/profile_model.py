@@ -14,9 +14,8 @@ from typing import Any
 from ionflux.core.errors import IonfluxError
 from ionflux.core.models import ProfileStatus
 from ionflux.core.profiles import Brands, Creators
-from ionflux.ui.editor.completion import Suggestion
-from ionflux.ui.editor.model import Problem, RunRow, YamlEditorViewModel, where_of
-from ionflux.ui.event_batch import EventBatch
+from ionflux.ui.editor.completion import Suggestion, suggest_fields
+from ionflux.ui.editor.model import Problem, RecordEditorViewModel, where_of
 from ionflux.ui.ops import OpRunner
 from ionflux.ui.services import Services
 
@@ -63,11 +62,9 @@ def reference(kind: str) -> dict[str, Any]:
             "inputs_title": "Fields", "inputs_schema_json_array": fields}
 
 
-class ProfileEditorViewModel(YamlEditorViewModel):
+class ProfileEditorViewModel(RecordEditorViewModel):
     """A brand's or creator's YAML form, checked and applied by ``core.profiles``."""
 
-    can_run_by_hand = False
-    has_runs = False
     merges_on_save = True
 
     def __init__(self, services: Services, ops: OpRunner, kind: str, profile_id: uuid.UUID) -> None:
@@ -103,22 +100,4 @@ class ProfileEditorViewModel(YamlEditorViewModel):
 
     def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
         """Field names at the start of a line; the accepted values after ``status:``."""
-        lines = text.split("\n")
-        line = lines[line_no][:column] if line_no < len(lines) else ""
-        if line != line.lstrip():
-            return column, []  # inside a nested value: free-form
-        if ":" in line:
-            key, _, typed = line.partition(":")
-            word = typed.strip()
-            values = _STATUS if key == "status" else []
-            return column - len(word), [Suggestion(v, key) for v in values if v.startswith(word)]
-        return 0, [Suggestion(f"{k}: ", "field") for k in self.profiles.yaml_fields if k.startswith(line)]
-
-    def _runs(self) -> list[RunRow]:
-        return []
-
-    def _detail(self, run_id: uuid.UUID) -> dict[str, Any]:
-        raise LookupError("brands and creators have no runs")
-
-    def _touched(self, events: EventBatch) -> bool:
-        return False
+        return suggest_fields(text, line_no, column, self.profiles.yaml_fields, values={"status": _STATUS})

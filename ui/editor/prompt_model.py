@@ -7,14 +7,12 @@ marked at the text), kept as a draft when invalid, and saved as a new version of
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from ionflux.core.errors import IonfluxError
 from ionflux.core.prompts import PROMPT_YAML_FIELDS, VARIABLE_TYPES
-from ionflux.ui.editor.completion import Suggestion
-from ionflux.ui.editor.model import Problem, RunRow, YamlEditorViewModel, where_of
-from ionflux.ui.event_batch import EventBatch
+from ionflux.ui.editor.completion import Suggestion, suggest_fields
+from ionflux.ui.editor.model import Problem, RecordEditorViewModel, where_of
 
 _VARIABLE_KEYS = ("name", "type", "description_text", "is_required", "default_value")
 
@@ -37,12 +35,10 @@ REFERENCE: dict[str, Any] = {
 }
 
 
-class PromptEditorViewModel(YamlEditorViewModel):
+class PromptEditorViewModel(RecordEditorViewModel):
     """A prompt's YAML form, checked and saved (as a new version) by ``core.prompts``."""
 
     kind = "prompt"
-    can_run_by_hand = False
-    has_runs = False
     record_events = "ionflux.prompt."
 
     def _fetch(self) -> tuple[str, dict[str, Any], str]:
@@ -61,29 +57,5 @@ class PromptEditorViewModel(YamlEditorViewModel):
 
     def suggest(self, text: str, line_no: int, column: int) -> tuple[int, list[Suggestion]]:
         """Field names at the start of a line, a variable's keys in the list, its types after ``type:``."""
-        lines = text.split("\n")
-        line = lines[line_no][:column] if line_no < len(lines) else ""
-        stripped = line.lstrip(" -")
-        section = next((row.split(":", 1)[0] for row in reversed(lines[:line_no])
-                        if row and not row[0].isspace() and row[0] not in "-#"), "")
-        nested = line != line.lstrip() or line.startswith("- ")
-        if nested and section != "variables_schema_json_array":
-            return column, []  # inside the prompt's text (or a tag): prose, not keys
-        if ":" in stripped:
-            key, _, typed = stripped.partition(":")
-            word = typed.strip()
-            values = VARIABLE_TYPES if key.strip() == "type" else ()
-            return column - len(word), [Suggestion(t, "type") for t in values if t.startswith(word)]
-        if line == stripped:
-            return 0, [Suggestion(f"{k}: ", "field") for k in PROMPT_YAML_FIELDS if k.startswith(line)]
-        return column - len(stripped), [Suggestion(f"{k}: ", "variable") for k in _VARIABLE_KEYS
-                                        if k.startswith(stripped)]
-
-    def _runs(self) -> list[RunRow]:
-        return []
-
-    def _detail(self, run_id: uuid.UUID) -> dict[str, Any]:
-        raise LookupError("prompts have versions, not runs")
-
-    def _touched(self, events: EventBatch) -> bool:
-        return False
+        return suggest_fields(text, line_no, column, PROMPT_YAML_FIELDS, values={"type": VARIABLE_TYPES},
+                              nested=_VARIABLE_KEYS, nested_in="variables_schema_json_array")
