@@ -18,6 +18,7 @@ def load_all() -> CommandRegistry:
         platform,
         playbooks,
         profiles,
+        prompts,
         screenshot,
         search,
         secrets,

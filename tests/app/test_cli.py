@@ -187,3 +187,19 @@ def test_a_brand_is_shown_as_yaml_edited_and_saved(seeded: Path, tmp_path: Path)
     assert "industry: Slow fashion\n" in run("brand", "show", "EcoThreads Boutique", data_dir=seeded).stdout
     missing = run("creator", "show", "Nobody", data_dir=seeded)
     assert missing.returncode == 1 and "no creator named 'Nobody'" in missing.stderr
+
+
+def test_a_prompt_is_shown_as_yaml_and_saved_as_its_next_version(seeded: Path, tmp_path: Path) -> None:
+    listed = json.loads(run("prompt", "list", "--json", data_dir=seeded).stdout)
+    before = next(r["version"] for r in listed if r["name"] == "Exciting Product Promotion")
+    form = tmp_path / "prompt.yaml"
+    form.write_text(run("prompt", "show", "Exciting Product Promotion", data_dir=seeded).stdout)
+    same = run("prompt", "save", "Exciting Product Promotion", str(form), data_dir=seeded)
+    assert same.stdout.strip() == f"Prompt Exciting Product Promotion is unchanged (version {before})."
+    form.write_text(form.read_text().replace("Include a call", "End with a call"))
+    saved = run("prompt", "save", "Exciting Product Promotion", str(form), data_dir=seeded)
+    assert saved.stdout.strip() == f"Saved prompt Exciting Product Promotion as version {before + 1}."
+    form.write_text(form.read_text().replace("{{call_to_action}}", "{{cta}}"))
+    refused = run("prompt", "save", "Exciting Product Promotion", str(form), data_dir=seeded)
+    assert refused.returncode == 1 and len(refused.stderr.strip().splitlines()) == 1
+    assert "prompt_text: placeholder {{cta}} is not declared" in refused.stderr and f"{form}:4:" in refused.stderr
